@@ -1,0 +1,244 @@
+package dataset
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"rootsgraph/graph/model"
+	"rootsgraph/store"
+)
+
+// Documents validates the set and turns it into the documents the store writes, with every
+// reference resolved to a global id and every timestamp set to now. The partner relation is made
+// symmetric: when A lists B, B lists A, whichever side the file wrote it on.
+func (s *Set) Documents(now time.Time) (store.Documents, error) {
+	if problems := s.Validate(); problems != nil {
+		return store.Documents{}, problems
+	}
+	now = now.UTC().Truncate(time.Millisecond)
+	var d store.Documents
+	for _, st := range s.States {
+		d.States = append(d.States, &model.State{
+			ID:        model.StateID(st.Code),
+			Code:      st.Code,
+			Slug:      st.Slug,
+			Name:      st.Name,
+			NameKey:   model.NameKey(st.Name),
+			Country:   st.Country,
+			Type:      model.StateType(st.Type),
+			Region:    st.Region,
+			Division:  optional(st.Division),
+			Fips:      optional(st.FIPS),
+			Lat:       st.Lat,
+			Lng:       st.Lng,
+			BBox:      st.BBox[:],
+			Sources:   sources(st.Sources),
+			Sample:    st.Sample,
+			CreatedAt: now,
+			UpdatedAt: now,
+		})
+	}
+	for _, a := range s.Alliances {
+		d.Alliances = append(d.Alliances, &model.Alliance{
+			ID:                   model.AllianceID(a.Slug),
+			Slug:                 a.Slug,
+			Name:                 a.Name,
+			NameKey:              model.NameKey(a.Name),
+			Acronym:              optional(a.Acronym),
+			Description:          optional(a.Description),
+			OrganizedEventIDs:    ids(model.EventID, a.Organized),
+			ParticipatedEventIDs: ids(model.EventID, a.Participated),
+			Sources:              sources(a.Sources),
+			Sample:               a.Sample,
+			CreatedAt:            now,
+			UpdatedAt:            now,
+		})
+	}
+	for _, e := range s.Events {
+		d.Events = append(d.Events, &model.Event{
+			ID:          model.EventID(e.Slug),
+			Slug:        e.Slug,
+			Name:        e.Name,
+			NameKey:     model.NameKey(e.Name),
+			Kind:        model.EventKind(e.Kind),
+			StartDate:   model.Date(e.StartDate),
+			EndDate:     model.Date(e.EndDate),
+			Place:       e.Place,
+			City:        optional(e.City),
+			StateID:     stateID(e.State),
+			Country:     e.Country,
+			Lat:         e.Lat,
+			Lng:         e.Lng,
+			Description: optional(e.Description),
+			Sources:     sources(e.Sources),
+			Sample:      e.Sample,
+			CreatedAt:   now,
+			UpdatedAt:   now,
+		})
+	}
+	partners := symmetricPartners(s.Organizations)
+	for _, o := range s.Organizations {
+		var role *model.PartnerRole
+		if o.PartnerRole != "" {
+			r := model.PartnerRole(o.PartnerRole)
+			role = &r
+		}
+		d.Organizations = append(d.Organizations, &model.Organization{
+			ID:                   model.OrganizationID(o.Slug),
+			Slug:                 o.Slug,
+			Name:                 o.Name,
+			NameKey:              model.NameKey(o.Name),
+			Kind:                 model.OrganizationKind(o.Kind),
+			PartnerRole:          role,
+			Description:          optional(o.Description),
+			Website:              optional(o.Website),
+			City:                 optional(o.City),
+			StateID:              stateID(o.State),
+			Lat:                  o.Lat,
+			Lng:                  o.Lng,
+			AllianceIDs:          ids(model.AllianceID, o.Alliances),
+			PartnerIDs:           ids(model.OrganizationID, partners[o.Slug]),
+			OrganizedEventIDs:    ids(model.EventID, o.Organized),
+			ParticipatedEventIDs: ids(model.EventID, o.Participated),
+			Communities:          asEnum[model.Community](o.Communities),
+			Issues:               asEnum[model.Issue](o.Issues),
+			Generations:          asEnum[model.Generation](o.Generations),
+			Sources:              sources(o.Sources),
+			Sample:               o.Sample,
+			CreatedAt:            now,
+			UpdatedAt:            now,
+		})
+	}
+	for _, h := range s.Hubs {
+		d.Hubs = append(d.Hubs, &model.Hub{
+			ID:         model.HubID(h.Slug),
+			Slug:       h.Slug,
+			Name:       h.Name,
+			NameKey:    model.NameKey(h.Name),
+			Setting:    model.HubSetting(h.Setting),
+			City:       h.City,
+			StateID:    model.StateID(h.State),
+			Lat:        h.Lat,
+			Lng:        h.Lng,
+			Activities: asEnum[model.HubActivity](h.Activities),
+			HostIDs:    ids(model.OrganizationID, h.Hosts),
+			EventIDs:   ids(model.EventID, h.Events),
+			Sources:    sources(h.Sources),
+			Sample:     h.Sample,
+			CreatedAt:  now,
+			UpdatedAt:  now,
+		})
+	}
+	return d, nil
+}
+
+// symmetricPartners returns, for each organization slug, its partners as either side listed them,
+// sorted.
+func symmetricPartners(orgs []Organization) map[string][]string {
+	out := map[string][]string{}
+	add := func(a, b string) {
+		if !slices.Contains(out[a], b) {
+			out[a] = append(out[a], b)
+		}
+	}
+	for _, o := range orgs {
+		for _, p := range o.Partners {
+			add(o.Slug, p)
+			add(p, o.Slug)
+		}
+	}
+	for k := range out {
+		slices.Sort(out[k])
+	}
+	return out
+}
+
+// Scale returns a copy of the set with n copies of every sample organization and hub (n=10 makes
+// a data set ten times larger), for tests and benchmarks that must show how cost grows with the
+// data. Copies keep their references, pointing at the copies of the same generation, and their
+// names say which copy they are.
+func (s *Set) Scale(n int) *Set {
+	out := &Set{States: s.States, Alliances: s.Alliances, Events: s.Events}
+	suffix := func(slug string, k int) string {
+		if k == 0 {
+			return slug
+		}
+		return fmt.Sprintf("%s-copy-%d", slug, k)
+	}
+	sample := map[string]bool{}
+	for _, o := range s.Organizations {
+		sample[o.Slug] = o.Sample
+	}
+	rename := func(slugs []string, k int) []string {
+		out := make([]string, len(slugs))
+		for i, sl := range slugs {
+			if sample[sl] {
+				sl = suffix(sl, k)
+			}
+			out[i] = sl
+		}
+		return out
+	}
+	for k := range n {
+		for _, o := range s.Organizations {
+			if !o.Sample {
+				if k == 0 {
+					out.Organizations = append(out.Organizations, o)
+				}
+				continue
+			}
+			c := o
+			c.Slug = suffix(o.Slug, k)
+			if k > 0 {
+				c.Name = fmt.Sprintf("%s (copy %d)", o.Name, k)
+			}
+			c.Partners = rename(o.Partners, k)
+			out.Organizations = append(out.Organizations, c)
+		}
+		for _, h := range s.Hubs {
+			if !h.Sample && k > 0 {
+				continue
+			}
+			c := h
+			c.Slug = suffix(h.Slug, k)
+			if k > 0 {
+				c.Name = fmt.Sprintf("%s (copy %d)", h.Name, k)
+			}
+			c.Hosts = rename(h.Hosts, k)
+			out.Hubs = append(out.Hubs, c)
+		}
+	}
+	return out
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func stateID(code string) *string {
+	if code == "" {
+		return nil
+	}
+	id := model.StateID(code)
+	return &id
+}
+
+func ids(id func(string) string, slugs []string) []string {
+	out := make([]string, len(slugs))
+	for i, s := range slugs {
+		out[i] = id(s)
+	}
+	return out
+}
+
+func sources(in []Source) []*model.Source {
+	out := make([]*model.Source, len(in))
+	for i, s := range in {
+		out[i] = &model.Source{Title: s.Title, URL: optional(s.URL)}
+	}
+	return out
+}

@@ -1,0 +1,79 @@
+// Package embedded runs FerretDB, a MongoDB wire-protocol server, inside the process, with its
+// SQLite backend storing files in a data folder. The server uses it when no MongoDB URI is
+// configured, and tests use it when MONGODB_URI is unset; either way clients reach it through the
+// official driver over loopback, exactly as they would reach MongoDB.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Server is a running embedded FerretDB.
+type Server struct {
+	uri    string
+	dir    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Start creates dir if needed and starts FerretDB on a free loopback port, storing its SQLite
+// files in dir. FerretDB logs every failed command at WARN; logger receives those messages, so
+// pass one at the level wanted (nil discards them).
+func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: data folder %q: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("embedded database: create data folder: %w", err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	// SQLite takes a file: URI naming the folder; the trailing slash marks it as one.
+	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/"}).String()
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(runCtx)
+	}()
+	// Run binds the listener before it serves; MongoDBURI waits for that (asking before Run has
+	// started can deadlock, as FerretDB's documentation warns).
+	uri := f.MongoDBURI()
+	if uri == "" {
+		cancel()
+		<-done
+		return nil, errors.New("embedded database: no listener address")
+	}
+	return &Server{uri: uri, dir: abs, cancel: cancel, done: done}, nil
+}
+
+// URI returns the MongoDB connection string of the running server.
+func (s *Server) URI() string { return s.uri }
+
+// Dir returns the absolute path of the data folder.
+func (s *Server) Dir() string { return s.dir }
+
+// Close stops the server and waits until its listener and SQLite files are closed.
+func (s *Server) Close() {
+	s.cancel()
+	<-s.done
+}

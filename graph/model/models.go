@@ -1,0 +1,155 @@
+// Package model holds the domain types: the documents the store reads and writes, which are also
+// the Go types that the GraphQL schema binds to. Fields that refer to other documents keep the
+// other document's global id; resolvers follow them through the per-request loaders.
+package model
+
+import "time"
+
+// Source says where a record's facts come from.
+type Source struct {
+	Title string  `bson:"title" json:"title"`
+	URL   *string `bson:"url,omitempty" json:"url,omitempty"`
+}
+
+// Alliance is one of the anchor alliances of It Takes Roots.
+type Alliance struct {
+	ID                   string    `bson:"_id"`
+	Slug                 string    `bson:"slug"`
+	Name                 string    `bson:"name"`
+	NameKey              string    `bson:"nameKey"`
+	Acronym              *string   `bson:"acronym,omitempty"`
+	Description          *string   `bson:"description,omitempty"`
+	OrganizedEventIDs    []string  `bson:"organizedEventIds"`
+	ParticipatedEventIDs []string  `bson:"participatedEventIds"`
+	Sources              []*Source `bson:"sources"`
+	Sample               bool      `bson:"sample"`
+	CreatedAt            time.Time `bson:"createdAt"`
+	UpdatedAt            time.Time `bson:"updatedAt"`
+}
+
+// Organization is a member organization, a partner, or the coalition itself.
+type Organization struct {
+	ID                   string           `bson:"_id"`
+	Slug                 string           `bson:"slug"`
+	Name                 string           `bson:"name"`
+	NameKey              string           `bson:"nameKey"`
+	Kind                 OrganizationKind `bson:"kind"`
+	PartnerRole          *PartnerRole     `bson:"partnerRole,omitempty"`
+	Description          *string          `bson:"description,omitempty"`
+	Website              *string          `bson:"website,omitempty"`
+	City                 *string          `bson:"city,omitempty"`
+	StateID              *string          `bson:"stateId,omitempty"`
+	Lat                  *float64         `bson:"lat,omitempty"`
+	Lng                  *float64         `bson:"lng,omitempty"`
+	AllianceIDs          []string         `bson:"allianceIds"`
+	PartnerIDs           []string         `bson:"partnerIds"`
+	OrganizedEventIDs    []string         `bson:"organizedEventIds"`
+	ParticipatedEventIDs []string         `bson:"participatedEventIds"`
+	Communities          []Community      `bson:"communities"`
+	Issues               []Issue          `bson:"issues"`
+	Generations          []Generation     `bson:"generations"`
+	Sources              []*Source        `bson:"sources"`
+	Sample               bool             `bson:"sample"`
+	CreatedAt            time.Time        `bson:"createdAt"`
+	UpdatedAt            time.Time        `bson:"updatedAt"`
+}
+
+// State is a US state, district or territory, or a Canadian province or territory.
+type State struct {
+	ID       string    `bson:"_id"`
+	Code     string    `bson:"code"`
+	Slug     string    `bson:"slug"`
+	Name     string    `bson:"name"`
+	NameKey  string    `bson:"nameKey"`
+	Country  string    `bson:"country"`
+	Type     StateType `bson:"type"`
+	Region   string    `bson:"region"`
+	Division *string   `bson:"division,omitempty"`
+	Fips     *string   `bson:"fips,omitempty"`
+	Lat      float64   `bson:"lat"`
+	Lng      float64   `bson:"lng"`
+	// BBox is the approximate bounding box, [west, south, east, north].
+	BBox      []float64 `bson:"bbox"`
+	Sources   []*Source `bson:"sources"`
+	Sample    bool      `bson:"sample"`
+	CreatedAt time.Time `bson:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+}
+
+// Event is a mobilization that the coalition organized or took part in.
+type Event struct {
+	ID          string    `bson:"_id"`
+	Slug        string    `bson:"slug"`
+	Name        string    `bson:"name"`
+	NameKey     string    `bson:"nameKey"`
+	Kind        EventKind `bson:"kind"`
+	StartDate   Date      `bson:"startDate"`
+	EndDate     Date      `bson:"endDate"`
+	Place       string    `bson:"place"`
+	City        *string   `bson:"city,omitempty"`
+	StateID     *string   `bson:"stateId,omitempty"`
+	Country     string    `bson:"country"`
+	Lat         *float64  `bson:"lat,omitempty"`
+	Lng         *float64  `bson:"lng,omitempty"`
+	Description *string   `bson:"description,omitempty"`
+	Sources     []*Source `bson:"sources"`
+	Sample      bool      `bson:"sample"`
+	CreatedAt   time.Time `bson:"createdAt"`
+	UpdatedAt   time.Time `bson:"updatedAt"`
+}
+
+// Hub is a Resistance Hub in a small town or a large city.
+type Hub struct {
+	ID         string        `bson:"_id"`
+	Slug       string        `bson:"slug"`
+	Name       string        `bson:"name"`
+	NameKey    string        `bson:"nameKey"`
+	Setting    HubSetting    `bson:"setting"`
+	City       string        `bson:"city"`
+	StateID    string        `bson:"stateId"`
+	Lat        float64       `bson:"lat"`
+	Lng        float64       `bson:"lng"`
+	Activities []HubActivity `bson:"activities"`
+	HostIDs    []string      `bson:"hostIds"`
+	EventIDs   []string      `bson:"eventIds"`
+	Sources    []*Source     `bson:"sources"`
+	Sample     bool          `bson:"sample"`
+	CreatedAt  time.Time     `bson:"createdAt"`
+	UpdatedAt  time.Time     `bson:"updatedAt"`
+}
+
+// IsNode marks Alliance as a Node.
+func (Alliance) IsNode() {}
+
+// IsNode marks Organization as a Node.
+func (Organization) IsNode() {}
+
+// IsNode marks State as a Node.
+func (State) IsNode() {}
+
+// IsNode marks Event as a Node.
+func (Event) IsNode() {}
+
+// IsNode marks Hub as a Node.
+func (Hub) IsNode() {}
+
+// IsActor marks Organization as an Actor.
+func (Organization) IsActor() {}
+
+// IsActor marks Alliance as an Actor.
+func (Alliance) IsActor() {}
+
+// GetID returns the global id.
+func (a Alliance) GetID() string { return a.ID }
+
+// GetID returns the global id.
+func (o Organization) GetID() string { return o.ID }
+
+// GetID returns the global id.
+func (s State) GetID() string { return s.ID }
+
+// GetID returns the global id.
+func (e Event) GetID() string { return e.ID }
+
+// GetID returns the global id.
+func (h Hub) GetID() string { return h.ID }

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// unboundedBatch is the batch size of queries without a limit: large enough that the whole result
+// comes back in the first reply (MongoDB caps a reply at 16 MiB), so that one query is one command
+// whatever the size of the data.
+const unboundedBatch = 1 << 20
+
+// in matches documents whose field equals one of values. A single value is asked by equality:
+// the embedded server answers a one-element $in by a full scan but an equality by an index.
+func in(field string, values []string) bson.D {
+	if len(values) == 1 {
+		return bson.D{{Key: field, Value: values[0]}}
+	}
+	return bson.D{{Key: field, Value: bson.D{{Key: "$in", Value: values}}}}
+}
+
+// projections caches, per document type, the projection that names exactly its fields.
+var projections sync.Map // reflect.Type → bson.D
+
+// projectionOf returns a projection of the fields that T declares, so that a query transfers
+// only what the Go type can hold.
+func projectionOf[T any]() bson.D {
+	t := reflect.TypeFor[T]()
+	if p, ok := projections.Load(t); ok {
+		return p.(bson.D)
+	}
+	var p bson.D
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("bson"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		p = append(p, bson.E{Key: name, Value: 1})
+	}
+	projections.Store(t, p)
+	return p
+}
+
+// findAll runs one find command and decodes every result. limit 0 means no limit.
+func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort bson.D, limit int) ([]*T, error) {
+	opts := options.Find().SetProjection(projectionOf[T]())
+	if len(sort) > 0 {
+		opts.SetSort(sort)
+	}
+	if limit > 0 {
+		// A first batch larger than the page, so that the first reply exhausts the cursor and the
+		// driver sends no getMore or killCursors. (Measured on the embedded server: a batch size
+		// equal to the limit leaves the cursor open and costs a getMore; one more does not.)
+		opts.SetLimit(int64(limit)).SetBatchSize(int32(limit + 1))
+	} else {
+		opts.SetBatchSize(unboundedBatch)
+	}
+	cur, err := c.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+	}
+	out := make([]*T, 0, 16)
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+	}
+	return out, nil
+}
+
+// findOne returns the one document that matches filter, or ErrNotFound.
+func findOne[T any](ctx context.Context, c *mongo.Collection, filter any) (*T, error) {
+	var out T
+	err := c.FindOne(ctx, filter, options.FindOne().SetProjection(projectionOf[T]())).Decode(&out)
+	if err == mongo.ErrNoDocuments {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+	}
+	return &out, nil
+}
+
+// count returns how many documents match filter.
+func count(ctx context.Context, c *mongo.Collection, filter any) (int, error) {
+	n, err := c.CountDocuments(ctx, filter)
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", c.Name(), err)
+	}
+	return int(n), nil
+}

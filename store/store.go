@@ -1,0 +1,99 @@
+// Package store is the MongoDB access layer: typed queries, batch lookups, indexes and the
+// one-time seed, all written in the portable subset of MongoDB that the embedded FerretDB server
+// also implements (see DESIGN.md), so that one code path serves both.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// Errors that callers map to user-facing codes.
+var (
+	// ErrNotFound means that no document has the requested id or slug.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means that a write collided with the current state (a duplicate slug).
+	ErrConflict = errors.New("conflict")
+)
+
+// Collection names.
+const (
+	alliancesColl     = "alliances"
+	organizationsColl = "organizations"
+	statesColl        = "states"
+	eventsColl        = "events"
+	hubsColl          = "hubs"
+	metaColl          = "meta"
+)
+
+// Config says which database to use and how to watch it.
+type Config struct {
+	// URI is a MongoDB connection string.
+	URI string
+	// Database is the name of the database within the deployment.
+	Database string
+	// Monitor, when set, sees every command the driver sends (for metrics and tests).
+	Monitor *event.CommandMonitor
+	// AppName is reported to the server in the handshake.
+	AppName string
+}
+
+// Store reads and writes the coalition graph in one MongoDB database.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// Open connects to the deployment in cfg and checks that it answers. It does not create indexes
+// or load data; see EnsureIndexes and Seed.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Database == "" {
+		return nil, errors.New("open store: database name is empty")
+	}
+	opts := options.Client().ApplyURI(cfg.URI).
+		SetServerSelectionTimeout(5 * time.Second).
+		SetConnectTimeout(5 * time.Second)
+	if cfg.AppName != "" {
+		opts.SetAppName(cfg.AppName)
+	}
+	if cfg.Monitor != nil {
+		opts.SetMonitor(cfg.Monitor)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{client: client, db: client.Database(cfg.Database)}
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.client.Ping(ctx, readpref.Primary())
+}
+
+// Close disconnects from the database.
+func (s *Store) Close(ctx context.Context) error {
+	return s.client.Disconnect(ctx)
+}
+
+// Drop removes the whole database. Tests use it to clean up after themselves.
+func (s *Store) Drop(ctx context.Context) error {
+	return s.db.Drop(ctx)
+}
+
+func (s *Store) coll(name string) *mongo.Collection { return s.db.Collection(name) }
+
+// isDuplicateKey reports whether err is MongoDB's duplicate-key error.
+func isDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }

@@ -2,8 +2,12 @@
 // arguments, call a per-request loader or the store, and map the result.
 package graph
 
+import "rootsgraph/store"
+
 //go:generate go tool gqlgen generate
 
 // Resolver is the root resolver and the one place where the GraphQL layer's dependencies are
 // injected.
-type Resolver struct{}
+type Resolver struct {
+	Store *store.Store
+}

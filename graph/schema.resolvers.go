@@ -7,158 +7,275 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"rootsgraph/graph/model"
+	"rootsgraph/loaders"
+	"rootsgraph/store"
 )
 
 // Members is the resolver for the members field.
 func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, first *int, after *string) (*model.OrganizationConnection, error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	return organizationsVia(ctx, store.OrganizationsByAlliance, obj.ID, first, after)
 }
 
 // States is the resolver for the states field.
 func (r *allianceResolver) States(ctx context.Context, obj *model.Alliance) ([]*model.State, error) {
-	panic(fmt.Errorf("not implemented: States - states"))
+	l := loaders.For(ctx)
+	members, err := l.OrganizationsBy(ctx, store.OrganizationsByAlliance, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	states, err := l.States.LoadFound(ctx, stateIDsOf(members))
+	if err != nil {
+		return nil, err
+	}
+	sortBy(states, stateKey)
+	return states, nil
 }
 
 // Events is the resolver for the events field.
 func (r *allianceResolver) Events(ctx context.Context, obj *model.Alliance, role *model.EventRole, first *int, after *string) (*model.EventConnection, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), first, after)
 }
 
 // State is the resolver for the state field.
 func (r *eventResolver) State(ctx context.Context, obj *model.Event) (*model.State, error) {
-	panic(fmt.Errorf("not implemented: State - state"))
+	return stateOf(ctx, obj.StateID)
 }
 
 // Organizers is the resolver for the organizers field.
 func (r *eventResolver) Organizers(ctx context.Context, obj *model.Event, first *int, after *string) (*model.ActorConnection, error) {
-	panic(fmt.Errorf("not implemented: Organizers - organizers"))
+	return actorsVia(ctx, store.OrganizationsByOrganizedEvent, store.AlliancesByOrganizedEvent, obj.ID, first, after)
 }
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string) (*model.ActorConnection, error) {
-	panic(fmt.Errorf("not implemented: Participants - participants"))
+	return actorsVia(ctx, store.OrganizationsByParticipatedEvent, store.AlliancesByParticipatedEvent, obj.ID, first, after)
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *eventResolver) Hubs(ctx context.Context, obj *model.Event, first *int, after *string) (*model.HubConnection, error) {
-	panic(fmt.Errorf("not implemented: Hubs - hubs"))
+	return hubsVia(ctx, store.HubsByEvent, obj.ID, first, after)
 }
 
 // State is the resolver for the state field.
 func (r *hubResolver) State(ctx context.Context, obj *model.Hub) (*model.State, error) {
-	panic(fmt.Errorf("not implemented: State - state"))
+	return loaders.For(ctx).States.Load(ctx, obj.StateID)
 }
 
 // Hosts is the resolver for the hosts field.
 func (r *hubResolver) Hosts(ctx context.Context, obj *model.Hub, first *int, after *string) (*model.OrganizationConnection, error) {
-	panic(fmt.Errorf("not implemented: Hosts - hosts"))
+	return organizationsByID(ctx, obj.HostIDs, first, after)
 }
 
 // Events is the resolver for the events field.
 func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, first *int, after *string) (*model.EventConnection, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	return eventsByID(ctx, obj.EventIDs, first, after)
 }
 
 // State is the resolver for the state field.
 func (r *organizationResolver) State(ctx context.Context, obj *model.Organization) (*model.State, error) {
-	panic(fmt.Errorf("not implemented: State - state"))
+	return stateOf(ctx, obj.StateID)
 }
 
 // Alliances is the resolver for the alliances field.
 func (r *organizationResolver) Alliances(ctx context.Context, obj *model.Organization) ([]*model.Alliance, error) {
-	panic(fmt.Errorf("not implemented: Alliances - alliances"))
+	alliances, err := loaders.For(ctx).Alliances.LoadFound(ctx, obj.AllianceIDs)
+	if err != nil {
+		return nil, err
+	}
+	sortBy(alliances, allianceKey)
+	return alliances, nil
 }
 
 // Partners is the resolver for the partners field.
 func (r *organizationResolver) Partners(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.OrganizationConnection, error) {
-	panic(fmt.Errorf("not implemented: Partners - partners"))
+	return organizationsVia(ctx, store.OrganizationsByPartner, obj.ID, first, after)
 }
 
 // Events is the resolver for the events field.
 func (r *organizationResolver) Events(ctx context.Context, obj *model.Organization, role *model.EventRole, first *int, after *string) (*model.EventConnection, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), first, after)
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *organizationResolver) Hubs(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.HubConnection, error) {
-	panic(fmt.Errorf("not implemented: Hubs - hubs"))
+	return hubsVia(ctx, store.HubsByHost, obj.ID, first, after)
 }
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	n, err := nodeThunk(ctx, id)()
+	if err == nil && n != nil {
+		r.prefetch(ctx, n)
+	}
+	return n, err
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	if len(ids) > maxFirst {
+		return nil, badInput("ask for at most %d ids at a time; got %d", maxFirst, len(ids))
+	}
+	thunks := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		thunks[i] = nodeThunk(ctx, id)
+	}
+	out := make([]model.Node, len(ids))
+	for i, thunk := range thunks {
+		n, err := thunk()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	found := make([]any, 0, len(out))
+	for _, n := range out {
+		if n != nil {
+			found = append(found, n)
+		}
+	}
+	r.prefetch(ctx, found...)
+	return out, nil
 }
 
 // Alliance is the resolver for the alliance field.
 func (r *queryResolver) Alliance(ctx context.Context, id *string, slug *string) (*model.Alliance, error) {
-	panic(fmt.Errorf("not implemented: Alliance - alliance"))
+	v, err := lookup(ctx, "alliance", loaders.For(ctx).Alliances, r.Store.AllianceBySlug, model.AlliancePrefix, id, slug)
+	return prefetched(ctx, r.Resolver, v, err)
 }
 
 // Organization is the resolver for the organization field.
 func (r *queryResolver) Organization(ctx context.Context, id *string, slug *string) (*model.Organization, error) {
-	panic(fmt.Errorf("not implemented: Organization - organization"))
+	v, err := lookup(ctx, "organization", loaders.For(ctx).Organizations, r.Store.OrganizationBySlug, model.OrganizationPrefix, id, slug)
+	return prefetched(ctx, r.Resolver, v, err)
 }
 
 // State is the resolver for the state field.
 func (r *queryResolver) State(ctx context.Context, id *string, code *string, slug *string) (*model.State, error) {
-	panic(fmt.Errorf("not implemented: State - state"))
+	arg, err := oneOf("state", namedArg{"id", id}, namedArg{"code", code}, namedArg{"slug", slug})
+	if err != nil {
+		return nil, err
+	}
+	switch arg.name {
+	case "code":
+		v, err := stateOf(ctx, new(model.StateID(*code)))
+		return prefetched(ctx, r.Resolver, v, err)
+	case "slug":
+		v, err := nilIfNotFound(r.Store.StateBySlug(ctx, *slug))
+		return prefetched(ctx, r.Resolver, v, err)
+	}
+	v, err := lookup(ctx, "state", loaders.For(ctx).States, r.Store.StateBySlug, model.StatePrefix, id, nil)
+	return prefetched(ctx, r.Resolver, v, err)
 }
 
 // Event is the resolver for the event field.
 func (r *queryResolver) Event(ctx context.Context, id *string, slug *string) (*model.Event, error) {
-	panic(fmt.Errorf("not implemented: Event - event"))
+	v, err := lookup(ctx, "event", loaders.For(ctx).Events, r.Store.EventBySlug, model.EventPrefix, id, slug)
+	return prefetched(ctx, r.Resolver, v, err)
 }
 
 // Hub is the resolver for the hub field.
 func (r *queryResolver) Hub(ctx context.Context, id *string, slug *string) (*model.Hub, error) {
-	panic(fmt.Errorf("not implemented: Hub - hub"))
+	v, err := lookup(ctx, "hub", loaders.For(ctx).Hubs, r.Store.HubBySlug, model.HubPrefix, id, slug)
+	return prefetched(ctx, r.Resolver, v, err)
 }
 
 // Alliances is the resolver for the alliances field.
 func (r *queryResolver) Alliances(ctx context.Context, first *int, after *string) (*model.AllianceConnection, error) {
-	panic(fmt.Errorf("not implemented: Alliances - alliances"))
+	args, err := parsePage(alliancesList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := pageFromStore(ctx, alliancesList, args, allianceKey, r.Store.Alliances, r.counter(store.AllianceCollection))
+	if err != nil {
+		return nil, err
+	}
+	primeAll(loaders.For(ctx).Alliances, p.items, func(a *model.Alliance) string { return a.ID })
+	r.prefetch(ctx, anySlice(p.items)...)
+	return allianceConnection(p, total), nil
 }
 
 // Organizations is the resolver for the organizations field.
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string) (*model.OrganizationConnection, error) {
-	panic(fmt.Errorf("not implemented: Organizations - organizations"))
+	args, err := parsePage(organizationsList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := pageFromStore(ctx, organizationsList, args, organizationKey, r.Store.Organizations, r.counter(store.OrganizationCollection))
+	if err != nil {
+		return nil, err
+	}
+	primeAll(loaders.For(ctx).Organizations, p.items, func(o *model.Organization) string { return o.ID })
+	r.prefetch(ctx, anySlice(p.items)...)
+	return organizationConnection(p, total), nil
 }
 
 // States is the resolver for the states field.
 func (r *queryResolver) States(ctx context.Context, first *int, after *string) (*model.StateConnection, error) {
-	panic(fmt.Errorf("not implemented: States - states"))
+	args, err := parsePage(statesList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := pageFromStore(ctx, statesList, args, stateKey, r.Store.States, r.counter(store.StateCollection))
+	if err != nil {
+		return nil, err
+	}
+	primeAll(loaders.For(ctx).States, p.items, func(s *model.State) string { return s.ID })
+	r.prefetch(ctx, anySlice(p.items)...)
+	return stateConnection(p, total), nil
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string) (*model.EventConnection, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	args, err := parsePage(eventsList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := pageFromStore(ctx, eventsList, args, eventKey, r.Store.Events, r.counter(store.EventCollection))
+	if err != nil {
+		return nil, err
+	}
+	primeAll(loaders.For(ctx).Events, p.items, func(e *model.Event) string { return e.ID })
+	r.prefetch(ctx, anySlice(p.items)...)
+	return eventConnection(p, total), nil
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *queryResolver) Hubs(ctx context.Context, first *int, after *string) (*model.HubConnection, error) {
-	panic(fmt.Errorf("not implemented: Hubs - hubs"))
+	args, err := parsePage(hubsList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := pageFromStore(ctx, hubsList, args, hubKey, r.Store.Hubs, r.counter(store.HubCollection))
+	if err != nil {
+		return nil, err
+	}
+	primeAll(loaders.For(ctx).Hubs, p.items, func(h *model.Hub) string { return h.ID })
+	r.prefetch(ctx, anySlice(p.items)...)
+	return hubConnection(p, total), nil
 }
 
 // Organizations is the resolver for the organizations field.
 func (r *stateResolver) Organizations(ctx context.Context, obj *model.State, first *int, after *string) (*model.OrganizationConnection, error) {
-	panic(fmt.Errorf("not implemented: Organizations - organizations"))
+	return organizationsVia(ctx, store.OrganizationsByState, obj.ID, first, after)
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *stateResolver) Hubs(ctx context.Context, obj *model.State, first *int, after *string) (*model.HubConnection, error) {
-	panic(fmt.Errorf("not implemented: Hubs - hubs"))
+	return hubsVia(ctx, store.HubsByState, obj.ID, first, after)
 }
 
 // Events is the resolver for the events field.
 func (r *stateResolver) Events(ctx context.Context, obj *model.State, first *int, after *string) (*model.EventConnection, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	args, err := parsePage(eventsList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	all, err := loaders.For(ctx).EventsBy(ctx, store.EventsByState, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return eventConnection(pageInMemory(eventsList, all, eventKey, args)), nil
 }
 
 // Alliance returns AllianceResolver implementation.
@@ -179,11 +296,9 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // State returns StateResolver implementation.
 func (r *Resolver) State() StateResolver { return &stateResolver{r} }
 
-type (
-	allianceResolver     struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	hubResolver          struct{ *Resolver }
-	organizationResolver struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	stateResolver        struct{ *Resolver }
-)
+type allianceResolver struct{ *Resolver }
+type eventResolver struct{ *Resolver }
+type hubResolver struct{ *Resolver }
+type organizationResolver struct{ *Resolver }
+type queryResolver struct{ *Resolver }
+type stateResolver struct{ *Resolver }

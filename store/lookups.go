@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"rootsgraph/graph/model"
 )
@@ -44,22 +42,41 @@ var sortFields = map[string]string{
 	eventsColl:        "startDate",
 }
 
-// byIDs returns the documents with the given ids, in no particular order; ids that name nothing
-// are absent from the result. One command, whatever the number of ids.
-func byIDs[T any](ctx context.Context, s *Store, coll string, ids []string) ([]*T, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	return findAll[T](ctx, s.coll(coll), in("_id", ids), nil, 0)
+// Match selects the documents whose field holds one of values: "_id" for lookups by id, or a
+// reference field for following an edge backwards.
+type Match struct {
+	Field  string
+	Values []string
 }
 
-// byRef returns the documents whose ref field points at one of ids, in list order. One command,
-// whatever the number of ids.
-func byRef[T any](ctx context.Context, s *Store, ref Ref, ids []string) ([]*T, error) {
-	if len(ids) == 0 {
-		return nil, nil
+// ByID is the Match of the documents with the given ids.
+func ByID(ids ...string) Match { return Match{Field: "_id", Values: ids} }
+
+// On is the Match of the documents whose ref field points at one of ids.
+func (r Ref) On(ids ...string) Match { return Match{Field: r.field, Values: ids} }
+
+// Collection returns the collection whose documents hold the reference.
+func (r Ref) Collection() Collection { return Collection(r.coll) }
+
+// findMatching returns, in list order, the documents that any of matches selects: one command,
+// whatever the number of matches and values.
+func findMatching[T any](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
+	var clauses bson.A
+	for _, m := range matches {
+		if len(m.Values) > 0 {
+			clauses = append(clauses, in(m.Field, m.Values))
+		}
 	}
-	return findAll[T](ctx, s.coll(ref.coll), in(ref.field, ids), sortBy(sortFields[ref.coll]), 0)
+	var filter bson.D
+	switch len(clauses) {
+	case 0:
+		return nil, nil
+	case 1:
+		filter = clauses[0].(bson.D)
+	default:
+		filter = bson.D{{Key: "$or", Value: clauses}}
+	}
+	return findAll[T](ctx, s.coll(coll), filter, sortBy(sortFields[coll]), 0)
 }
 
 // bySlug returns the one document with the given slug, or ErrNotFound.
@@ -77,68 +94,29 @@ func list[T any](ctx context.Context, s *Store, coll string, p Page) ([]*T, erro
 	return findAll[T](ctx, s.coll(coll), filter, sortBy(field), p.Limit)
 }
 
-// AlliancesByID returns the alliances with the given ids, in no particular order.
-func (s *Store) AlliancesByID(ctx context.Context, ids []string) ([]*model.Alliance, error) {
-	return byIDs[model.Alliance](ctx, s, alliancesColl, ids)
+// FindAlliances returns, by name, the alliances that any of matches selects.
+func (s *Store) FindAlliances(ctx context.Context, matches ...Match) ([]*model.Alliance, error) {
+	return findMatching[model.Alliance](ctx, s, alliancesColl, matches)
 }
 
-// OrganizationsByID returns the organizations with the given ids, in no particular order.
-func (s *Store) OrganizationsByID(ctx context.Context, ids []string) ([]*model.Organization, error) {
-	return byIDs[model.Organization](ctx, s, organizationsColl, ids)
+// FindOrganizations returns, by name, the organizations that any of matches selects.
+func (s *Store) FindOrganizations(ctx context.Context, matches ...Match) ([]*model.Organization, error) {
+	return findMatching[model.Organization](ctx, s, organizationsColl, matches)
 }
 
-// StatesByID returns the states and provinces with the given ids, in no particular order.
-func (s *Store) StatesByID(ctx context.Context, ids []string) ([]*model.State, error) {
-	return byIDs[model.State](ctx, s, statesColl, ids)
+// FindStates returns, by name, the states and provinces that any of matches selects.
+func (s *Store) FindStates(ctx context.Context, matches ...Match) ([]*model.State, error) {
+	return findMatching[model.State](ctx, s, statesColl, matches)
 }
 
-// EventsByID returns the events with the given ids, in no particular order.
-func (s *Store) EventsByID(ctx context.Context, ids []string) ([]*model.Event, error) {
-	return byIDs[model.Event](ctx, s, eventsColl, ids)
+// FindEvents returns, by start date, the events that any of matches selects.
+func (s *Store) FindEvents(ctx context.Context, matches ...Match) ([]*model.Event, error) {
+	return findMatching[model.Event](ctx, s, eventsColl, matches)
 }
 
-// HubsByID returns the hubs with the given ids, in no particular order.
-func (s *Store) HubsByID(ctx context.Context, ids []string) ([]*model.Hub, error) {
-	return byIDs[model.Hub](ctx, s, hubsColl, ids)
-}
-
-// OrganizationsByRef returns the organizations whose ref field points at one of ids, by name.
-func (s *Store) OrganizationsByRef(ctx context.Context, ref Ref, ids []string) ([]*model.Organization, error) {
-	if err := ref.check(organizationsColl); err != nil {
-		return nil, err
-	}
-	return byRef[model.Organization](ctx, s, ref, ids)
-}
-
-// AlliancesByRef returns the alliances whose ref field points at one of ids, by name.
-func (s *Store) AlliancesByRef(ctx context.Context, ref Ref, ids []string) ([]*model.Alliance, error) {
-	if err := ref.check(alliancesColl); err != nil {
-		return nil, err
-	}
-	return byRef[model.Alliance](ctx, s, ref, ids)
-}
-
-// HubsByRef returns the hubs whose ref field points at one of ids, by name.
-func (s *Store) HubsByRef(ctx context.Context, ref Ref, ids []string) ([]*model.Hub, error) {
-	if err := ref.check(hubsColl); err != nil {
-		return nil, err
-	}
-	return byRef[model.Hub](ctx, s, ref, ids)
-}
-
-// EventsByRef returns the events whose ref field points at one of ids, by start date.
-func (s *Store) EventsByRef(ctx context.Context, ref Ref, ids []string) ([]*model.Event, error) {
-	if err := ref.check(eventsColl); err != nil {
-		return nil, err
-	}
-	return byRef[model.Event](ctx, s, ref, ids)
-}
-
-func (r Ref) check(coll string) error {
-	if r.coll != coll {
-		return fmt.Errorf("reference %s.%s does not point from %s", r.coll, r.field, coll)
-	}
-	return nil
+// FindHubs returns, by name, the hubs that any of matches selects.
+func (s *Store) FindHubs(ctx context.Context, matches ...Match) ([]*model.Hub, error) {
+	return findMatching[model.Hub](ctx, s, hubsColl, matches)
 }
 
 // AllianceBySlug returns the alliance with the given slug, or ErrNotFound.
@@ -206,44 +184,4 @@ const (
 // Count returns how many documents the collection holds.
 func (s *Store) Count(ctx context.Context, c Collection) (int, error) {
 	return count(ctx, s.coll(string(c)), bson.D{})
-}
-
-// AllianceStateIDs returns, for each of the given alliances, the ids of the states and provinces
-// its members are in, without repeats. One find command for all of them, reading only the two
-// reference fields. (A $group on the pair would be the natural query, but the embedded server
-// does not evaluate a compound group key.)
-func (s *Store) AllianceStateIDs(ctx context.Context, allianceIDs []string) (map[string][]string, error) {
-	out := make(map[string][]string, len(allianceIDs))
-	if len(allianceIDs) == 0 {
-		return out, nil
-	}
-	filter := append(in("allianceIds", allianceIDs), bson.E{Key: "stateId", Value: bson.D{{Key: "$exists", Value: true}}})
-	opts := options.Find().
-		SetProjection(bson.D{{Key: "_id", Value: 0}, {Key: "allianceIds", Value: 1}, {Key: "stateId", Value: 1}}).
-		SetBatchSize(unboundedBatch)
-	cur, err := s.coll(organizationsColl).Find(ctx, filter, opts)
-	if err != nil {
-		return nil, fmt.Errorf("alliance states: %w", err)
-	}
-	var rows []struct {
-		AllianceIDs []string `bson:"allianceIds"`
-		StateID     string   `bson:"stateId"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("alliance states: %w", err)
-	}
-	wanted := make(map[string]bool, len(allianceIDs))
-	for _, id := range allianceIDs {
-		wanted[id] = true
-	}
-	seen := map[[2]string]bool{}
-	for _, r := range rows {
-		for _, a := range r.AllianceIDs {
-			if wanted[a] && !seen[[2]string{a, r.StateID}] {
-				seen[[2]string{a, r.StateID}] = true
-				out[a] = append(out[a], r.StateID)
-			}
-		}
-	}
-	return out, nil
 }

@@ -66,9 +66,10 @@ func URI(t testing.TB) string {
 
 // Counter counts the commands a client sends, by name.
 type Counter struct {
-	mu     sync.Mutex
-	counts map[string]int
-	total  atomic.Int64
+	mu      sync.Mutex
+	counts  map[string]int
+	summary []string
+	total   atomic.Int64
 }
 
 // Monitor returns a command monitor that feeds the counter.
@@ -79,6 +80,7 @@ func (c *Counter) Monitor() *event.CommandMonitor {
 			c.counts = map[string]int{}
 		}
 		c.counts[e.CommandName]++
+		c.summary = append(c.summary, summarize(e))
 		c.mu.Unlock()
 		c.total.Add(1)
 	}}
@@ -88,6 +90,7 @@ func (c *Counter) Monitor() *event.CommandMonitor {
 func (c *Counter) Reset() {
 	c.mu.Lock()
 	c.counts = nil
+	c.summary = nil
 	c.mu.Unlock()
 	c.total.Store(0)
 }
@@ -102,6 +105,32 @@ func (c *Counter) ByName() map[string]int {
 	out := make(map[string]int, len(c.counts))
 	for k, v := range c.counts {
 		out[k] = v
+	}
+	return out
+}
+
+// Commands returns a one-line summary of each command sent since the last Reset, in order:
+// its name, collection and the fields its filter names, for failure messages.
+func (c *Counter) Commands() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.summary...)
+}
+
+func summarize(e *event.CommandStartedEvent) string {
+	coll, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+	out := e.CommandName + " " + coll
+	if filter, ok := e.Command.Lookup("filter").DocumentOK(); ok {
+		elems, _ := filter.Elements()
+		for _, el := range elems {
+			out += " " + el.Key()
+			if arr, ok := el.Value().DocumentOK(); ok {
+				if in, ok := arr.Lookup("$in").ArrayOK(); ok {
+					vals, _ := in.Values()
+					out += fmt.Sprintf("[%d]", len(vals))
+				}
+			}
+		}
 	}
 	return out
 }

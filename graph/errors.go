@@ -1,0 +1,75 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"rootsgraph/store"
+)
+
+// Error codes in extensions.code. Clients branch on these, so they never change meaning.
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeNotFound        = "NOT_FOUND"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeConflict        = "CONFLICT"
+	CodeInternal        = "INTERNAL_SERVER_ERROR"
+)
+
+// badInput returns an error that tells the user what to change in their request.
+func badInput(format string, args ...any) error {
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": CodeBadUserInput},
+	}
+}
+
+// RequestIDFunc returns the id of the request that ctx belongs to, or "".
+type RequestIDFunc func(ctx context.Context) string
+
+// ErrorPresenter returns the one place where errors become what a client sees. Errors the user can
+// act on keep their message and get a code; store.ErrNotFound becomes NOT_FOUND; anything else is
+// logged with the request id and answered with a generic INTERNAL_SERVER_ERROR that leaks nothing.
+func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// Made by gqlgen (parse and validation errors) or by badInput: safe to show.
+			out := graphql.DefaultErrorPresenter(ctx, err)
+			if out.Extensions == nil || out.Extensions["code"] == nil {
+				if out.Extensions == nil {
+					out.Extensions = map[string]any{}
+				}
+				out.Extensions["code"] = CodeBadUserInput
+			}
+			return out
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			out.Message = "not found"
+			out.Extensions = map[string]any{"code": CodeNotFound}
+		case errors.Is(err, store.ErrConflict):
+			out.Message = "the change conflicts with the current data"
+			out.Extensions = map[string]any{"code": CodeConflict}
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			out.Message = "the request was cancelled or ran out of time"
+			out.Extensions = map[string]any{"code": "TIMEOUT"}
+		default:
+			id := requestID(ctx)
+			logger.ErrorContext(ctx, "resolver error", "request_id", id, "path", out.Path.String(), "err", err)
+			out.Message = "internal server error"
+			out.Extensions = map[string]any{"code": CodeInternal}
+			if id != "" {
+				out.Extensions["requestId"] = id
+			}
+		}
+		return out
+	}
+}

@@ -1,0 +1,457 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"rootsgraph/graph/model"
+	"rootsgraph/loaders"
+	"rootsgraph/store"
+)
+
+// The prefetcher makes the number of database commands of a query exact: at most one per
+// collection and nesting level, whatever the number of objects and whatever the timing of the
+// goroutines that gqlgen resolves them in.
+//
+// A root resolver, once it has its objects, walks the query's selection below them level by
+// level. At each level it gathers every key the selected edges need into a loaders.Level, runs
+// it (one command per collection), and works out each edge's answer the way its resolver will:
+// by calling the same function, which now finds everything in the loaders' cache. The objects on
+// those answers' pages, with the selection below them, make the next level. When the resolvers
+// then run, every lookup they make is a cache hit. Anything the prefetcher does not know falls
+// back to the loaders' own batching, so it is an optimisation of timing, never of meaning.
+
+// frontier is a set of objects at one level with the selection made on them.
+type frontier struct {
+	items []any
+	sel   ast.SelectionSet
+	// fields, when set, replaces sel: edges that one field implies (Alliance.states implies
+	// each member's state).
+	fields []graphql.CollectedField
+}
+
+// edge says, for one field of one type, what it needs from the database and how its answer is
+// computed.
+type edge struct {
+	need    func(v *loaders.Level, parent any, a args)
+	resolve func(r *Resolver, ctx context.Context, parent any, a args) (any, error)
+	// implied, when set, turns the field into other fields on the objects of the next level
+	// (the field's own answer needs a further level).
+	implied func(f graphql.CollectedField) []graphql.CollectedField
+}
+
+// args are a field's arguments as the prefetcher needs them.
+type args struct {
+	first *int
+	after *string
+	role  *model.EventRole
+}
+
+// prefetch loads, level by level, what the current root field selects below items.
+func (r *Resolver) prefetch(ctx context.Context, items ...any) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || len(items) == 0 {
+		return
+	}
+	op := graphql.GetOperationContext(ctx)
+	sel := fc.Field.Selections
+	if isConnection(fc.Field.Definition.Type.Name()) {
+		sel = nodeSelections(op, sel)
+	}
+	level := []frontier{{items: items, sel: sel}}
+	for len(level) > 0 && ctx.Err() == nil {
+		level = r.prefetchLevel(ctx, op, level)
+	}
+}
+
+type followup struct {
+	from   *frontier
+	field  graphql.CollectedField
+	edge   edge
+	a      args
+	parent any
+}
+
+// prefetchLevel loads what one level needs and returns the next level.
+func (r *Resolver) prefetchLevel(ctx context.Context, op *graphql.OperationContext, level []frontier) []frontier {
+	lv := loaders.For(ctx).Level()
+	var todo []followup
+	for i := range level {
+		f := &level[i]
+		for typ, items := range byType(f.items) {
+			fields := f.fields
+			if fields == nil {
+				fields = graphql.CollectFields(op, f.sel, []string{typ, "Node", "Actor"})
+			}
+			for _, field := range fields {
+				e, ok := edges[typ][field.Name]
+				if !ok {
+					continue
+				}
+				a, ok := parseArgs(field, op.Variables)
+				if !ok {
+					continue // the resolver will report the bad argument, before any command
+				}
+				for _, p := range items {
+					e.need(lv, p, a)
+					todo = append(todo, followup{from: f, field: field, edge: e, a: a, parent: p})
+				}
+			}
+		}
+	}
+	if lv.Empty() && len(todo) == 0 {
+		return nil
+	}
+	if err := lv.Run(ctx); err != nil {
+		return nil // the resolvers will meet the same error and report it
+	}
+
+	// One next-level frontier per (frontier, field), with each object once.
+	type nextKey struct {
+		from  *frontier
+		alias string
+	}
+	next := map[nextKey]*frontier{}
+	seen := map[nextKey]map[any]bool{}
+	var order []nextKey
+	for _, t := range todo {
+		answer, err := t.edge.resolve(r, ctx, t.parent, t.a)
+		if err != nil {
+			continue
+		}
+		k := nextKey{t.from, t.field.Alias}
+		nf, ok := next[k]
+		if !ok {
+			nf = &frontier{}
+			if t.edge.implied != nil {
+				nf.fields = t.edge.implied(t.field)
+			} else if isConnectionValue(answer) {
+				nf.sel = nodeSelections(op, t.field.Selections)
+			} else {
+				nf.sel = t.field.Selections
+			}
+			next[k], seen[k] = nf, map[any]bool{}
+			order = append(order, k)
+		}
+		for _, it := range nodesOf(answer) {
+			if !seen[k][it] {
+				seen[k][it] = true
+				nf.items = append(nf.items, it)
+			}
+		}
+	}
+	out := make([]frontier, 0, len(order))
+	for _, k := range order {
+		if nf := next[k]; len(nf.items) > 0 {
+			out = append(out, *nf)
+		}
+	}
+	return out
+}
+
+// byType groups objects by GraphQL type name.
+func byType(items []any) map[string][]any {
+	out := map[string][]any{}
+	for _, it := range items {
+		if n := typeName(it); n != "" {
+			out[n] = append(out[n], it)
+		}
+	}
+	return out
+}
+
+func typeName(it any) string {
+	switch it.(type) {
+	case *model.Alliance:
+		return "Alliance"
+	case *model.Organization:
+		return "Organization"
+	case *model.State:
+		return "State"
+	case *model.Event:
+		return "Event"
+	case *model.Hub:
+		return "Hub"
+	}
+	return ""
+}
+
+func isConnection(typeName string) bool {
+	switch typeName {
+	case "AllianceConnection", "OrganizationConnection", "StateConnection", "EventConnection", "HubConnection", "ActorConnection":
+		return true
+	}
+	return false
+}
+
+// nodeSelections returns what a selection on a connection selects on its nodes.
+func nodeSelections(op *graphql.OperationContext, sel ast.SelectionSet) ast.SelectionSet {
+	var out ast.SelectionSet
+	for _, e := range graphql.CollectFields(op, sel, nil) {
+		if e.Name != "edges" {
+			continue
+		}
+		for _, n := range graphql.CollectFields(op, e.Selections, nil) {
+			if n.Name == "node" {
+				out = append(out, n.Selections...)
+			}
+		}
+	}
+	return out
+}
+
+func isConnectionValue(v any) bool {
+	switch v.(type) {
+	case *model.AllianceConnection, *model.OrganizationConnection, *model.StateConnection,
+		*model.EventConnection, *model.HubConnection, *model.ActorConnection:
+		return true
+	}
+	return false
+}
+
+// nodesOf returns the objects an edge's answer holds.
+func nodesOf(v any) []any {
+	var out []any
+	switch v := v.(type) {
+	case *model.AllianceConnection:
+		for _, e := range v.Edges {
+			out = append(out, e.Node)
+		}
+	case *model.OrganizationConnection:
+		for _, e := range v.Edges {
+			out = append(out, e.Node)
+		}
+	case *model.StateConnection:
+		for _, e := range v.Edges {
+			out = append(out, e.Node)
+		}
+	case *model.EventConnection:
+		for _, e := range v.Edges {
+			out = append(out, e.Node)
+		}
+	case *model.HubConnection:
+		for _, e := range v.Edges {
+			out = append(out, e.Node)
+		}
+	case *model.ActorConnection:
+		for _, e := range v.Edges {
+			out = append(out, e.Node)
+		}
+	case []*model.Alliance:
+		for _, it := range v {
+			out = append(out, it)
+		}
+	case []*model.State:
+		for _, it := range v {
+			out = append(out, it)
+		}
+	case *model.State:
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// parseArgs reads the paging and role arguments of a field; false when they are not usable.
+func parseArgs(f graphql.CollectedField, vars map[string]any) (args, bool) {
+	var a args
+	if f.Definition == nil {
+		return a, true
+	}
+	m := f.ArgumentMap(vars)
+	if v, ok := m["first"]; ok && v != nil {
+		n, ok := toInt(v)
+		if !ok {
+			return a, false
+		}
+		a.first = &n
+	}
+	if v, ok := m["after"]; ok && v != nil {
+		s, ok := v.(string)
+		if !ok {
+			return a, false
+		}
+		a.after = &s
+	}
+	if v, ok := m["role"]; ok && v != nil {
+		var role model.EventRole
+		if role.UnmarshalGQL(v) != nil {
+			return a, false
+		}
+		a.role = &role
+	}
+	return a, true
+}
+
+func toInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), n >= math.MinInt32 && n <= math.MaxInt32
+	case float64:
+		return int(n), n == math.Trunc(n) && n >= math.MinInt32 && n <= math.MaxInt32
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil && i >= math.MinInt32 && i <= math.MaxInt32
+	}
+	return 0, false
+}
+
+// edges lists, by type and field, every field that reaches across documents.
+var edges = map[string]map[string]edge{
+	"Alliance": {
+		"members": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByAlliance, p.(*model.Alliance).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Alliance().Members(ctx, p.(*model.Alliance), a.first, a.after)
+			},
+		},
+		"states": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByAlliance, p.(*model.Alliance).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return loaders.For(ctx).OrganizationsBy(ctx, store.OrganizationsByAlliance, p.(*model.Alliance).ID)
+			},
+			implied: func(f graphql.CollectedField) []graphql.CollectedField {
+				return []graphql.CollectedField{{Field: &ast.Field{Name: "state", Alias: f.Alias}, Selections: f.Selections}}
+			},
+		},
+		"events": {
+			need: func(v *loaders.Level, p any, a args) {
+				al := p.(*model.Alliance)
+				v.ByID(store.EventCollection, eventIDsByRole(a.role, al.OrganizedEventIDs, al.ParticipatedEventIDs)...)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Alliance().Events(ctx, p.(*model.Alliance), a.role, a.first, a.after)
+			},
+		},
+	},
+	"Organization": {
+		"state": {
+			need: func(v *loaders.Level, p any, _ args) {
+				if id := p.(*model.Organization).StateID; id != nil {
+					v.ByID(store.StateCollection, *id)
+				}
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Organization().State(ctx, p.(*model.Organization))
+			},
+		},
+		"alliances": {
+			need: func(v *loaders.Level, p any, _ args) {
+				v.ByID(store.AllianceCollection, p.(*model.Organization).AllianceIDs...)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Organization().Alliances(ctx, p.(*model.Organization))
+			},
+		},
+		"partners": {
+			need: func(v *loaders.Level, p any, _ args) {
+				v.ByRef(store.OrganizationsByPartner, p.(*model.Organization).ID)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Organization().Partners(ctx, p.(*model.Organization), a.first, a.after)
+			},
+		},
+		"events": {
+			need: func(v *loaders.Level, p any, a args) {
+				o := p.(*model.Organization)
+				v.ByID(store.EventCollection, eventIDsByRole(a.role, o.OrganizedEventIDs, o.ParticipatedEventIDs)...)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Organization().Events(ctx, p.(*model.Organization), a.role, a.first, a.after)
+			},
+		},
+		"hubs": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByHost, p.(*model.Organization).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Organization().Hubs(ctx, p.(*model.Organization), a.first, a.after)
+			},
+		},
+	},
+	"State": {
+		"organizations": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByState, p.(*model.State).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.State().Organizations(ctx, p.(*model.State), a.first, a.after)
+			},
+		},
+		"hubs": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByState, p.(*model.State).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.State().Hubs(ctx, p.(*model.State), a.first, a.after)
+			},
+		},
+		"events": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.EventsByState, p.(*model.State).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.State().Events(ctx, p.(*model.State), a.first, a.after)
+			},
+		},
+	},
+	"Event": {
+		"state": {
+			need: func(v *loaders.Level, p any, _ args) {
+				if id := p.(*model.Event).StateID; id != nil {
+					v.ByID(store.StateCollection, *id)
+				}
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Event().State(ctx, p.(*model.Event))
+			},
+		},
+		"organizers": {
+			need: func(v *loaders.Level, p any, _ args) {
+				id := p.(*model.Event).ID
+				v.ByRef(store.OrganizationsByOrganizedEvent, id)
+				v.ByRef(store.AlliancesByOrganizedEvent, id)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Event().Organizers(ctx, p.(*model.Event), a.first, a.after)
+			},
+		},
+		"participants": {
+			need: func(v *loaders.Level, p any, _ args) {
+				id := p.(*model.Event).ID
+				v.ByRef(store.OrganizationsByParticipatedEvent, id)
+				v.ByRef(store.AlliancesByParticipatedEvent, id)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Event().Participants(ctx, p.(*model.Event), a.first, a.after)
+			},
+		},
+		"hubs": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByEvent, p.(*model.Event).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Event().Hubs(ctx, p.(*model.Event), a.first, a.after)
+			},
+		},
+	},
+	"Hub": {
+		"state": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByID(store.StateCollection, p.(*model.Hub).StateID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Hub().State(ctx, p.(*model.Hub))
+			},
+		},
+		"hosts": {
+			need: func(v *loaders.Level, p any, _ args) {
+				v.ByID(store.OrganizationCollection, p.(*model.Hub).HostIDs...)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Hub().Hosts(ctx, p.(*model.Hub), a.first, a.after)
+			},
+		},
+		"events": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByID(store.EventCollection, p.(*model.Hub).EventIDs...) },
+			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
+				return r.Hub().Events(ctx, p.(*model.Hub), a.first, a.after)
+			},
+		},
+	},
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"rootsgraph/dataset"
+	"rootsgraph/embedded"
+	"rootsgraph/store"
+)
+
+// run is the whole program: it parses the configuration, opens the database (starting the
+// embedded one when no URI is set), loads the bundled data into an empty database, and serves
+// until ctx is cancelled, then shuts down in order.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args[1:], getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	logger := newLogger(stdout, cfg.logLevel)
+
+	db, err := openDatabase(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+
+	s := db.store
+	if err := s.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	if err := seed(ctx, s, logger); err != nil {
+		return err
+	}
+
+	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait})
+	httpServer := &http.Server{
+		Addr:              cfg.addr,
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/")
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	// Shut down in order: say not ready, stop accepting, let in-flight requests finish within the
+	// grace period, then close the database (deferred above).
+	logger.Info("shutting down", "grace", cfg.shutdownGrace.String())
+	srv.draining.Store(true)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		_ = httpServer.Close()
+		return fmt.Errorf("shutdown: in-flight requests did not finish within %s: %w", cfg.shutdownGrace, err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// database is the open store and, when embedded, the server behind it.
+type database struct {
+	store    *store.Store
+	embedded *embedded.Server
+}
+
+func (d *database) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = d.store.Close(ctx)
+	if d.embedded != nil {
+		d.embedded.Close()
+	}
+}
+
+// openDatabase connects to the configured MongoDB, or starts the embedded server and connects to
+// it. After this, both are one code path.
+func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*database, error) {
+	d := &database{}
+	uri := cfg.mongoURI
+	if uri == "" {
+		// FerretDB logs every failed command at WARN; only its errors belong in our log.
+		quiet := slog.New(logger.Handler()).With("component", "ferretdb")
+		quiet = slog.New(levelFloor{quiet.Handler(), slog.LevelError})
+		srv, err := embedded.Start(ctx, cfg.dataDir, quiet)
+		if err != nil {
+			return nil, err
+		}
+		d.embedded = srv
+		uri = srv.URI()
+	}
+	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph"})
+	if err != nil {
+		if d.embedded != nil {
+			d.embedded.Close()
+		}
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	d.store = s
+	if d.embedded != nil {
+		logger.Info("database", "kind", "embedded FerretDB v1.24.2 (SQLite)", "data_dir", d.embedded.Dir(),
+			"uri", uri, "database", cfg.database)
+	} else {
+		logger.Info("database", "kind", "MongoDB", "uri", redactURI(uri), "database", cfg.database)
+	}
+	return d, nil
+}
+
+// seed loads the bundled data set into an empty database; it never overwrites existing data.
+func seed(ctx context.Context, s *store.Store, logger *slog.Logger) error {
+	set, err := dataset.Read(dataset.Bundled())
+	if err != nil {
+		return fmt.Errorf("bundled data set: %w", err)
+	}
+	docs, err := set.Documents(time.Now())
+	if err != nil {
+		return fmt.Errorf("bundled data set: %w", err)
+	}
+	outcome, err := s.Seed(ctx, docs, time.Now())
+	if err != nil {
+		return err
+	}
+	logger.Info("data", "bundled", string(outcome),
+		"organizations", len(docs.Organizations), "hubs", len(docs.Hubs), "events", len(docs.Events))
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -66,13 +66,44 @@ func ordered(fields ...string) mongo.IndexModel {
 	return mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name + "id")}
 }
 
-// EnsureIndexes creates every index the queries need. Creating an index that exists with the
-// same keys and options does nothing, so it is safe to call at every start.
+// EnsureIndexes creates every index the queries need that the database does not have yet, so it
+// is safe to call at every start. It asks for the missing ones only: MongoDB would accept the
+// existing ones again, but the embedded FerretDB v1.24.2 panics on a createIndexes that names an
+// index it loaded from disk (seen on every restart over the same data folder).
 func (s *Store) EnsureIndexes(ctx context.Context) error {
 	for coll, models := range indexes {
-		if _, err := s.coll(coll).Indexes().CreateMany(ctx, models); err != nil {
+		specs, err := s.coll(coll).Indexes().ListSpecifications(ctx)
+		if err != nil {
+			return fmt.Errorf("list indexes on %s: %w", coll, err)
+		}
+		have := make(map[string]bool, len(specs))
+		for _, spec := range specs {
+			have[spec.Name] = true
+		}
+		var missing []mongo.IndexModel
+		for _, m := range models {
+			if !have[indexName(m)] {
+				missing = append(missing, m)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if _, err := s.coll(coll).Indexes().CreateMany(ctx, missing); err != nil {
 			return fmt.Errorf("create indexes on %s: %w", coll, err)
 		}
 	}
 	return nil
+}
+
+// indexName returns the name an index model was given (every model here is named).
+func indexName(m mongo.IndexModel) string {
+	var o options.IndexOptions
+	for _, set := range m.Options.List() {
+		_ = set(&o)
+	}
+	if o.Name == nil {
+		return ""
+	}
+	return *o.Name
 }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// lockedBuffer is a bytes.Buffer that run's logger and the test can share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// logLine returns the first JSON log line whose msg is msg, or nil.
+func (b *lockedBuffer) logLine(msg string) map[string]any {
+	sc := bufio.NewScanner(strings.NewReader(b.String()))
+	for sc.Scan() {
+		var line map[string]any
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line["msg"] == msg {
+			return line
+		}
+	}
+	return nil
+}
+
+// started runs the program as main would, with env as its environment, and returns the address it
+// listens on once /healthz answers, and a channel that delivers run's result.
+func started(t *testing.T, ctx context.Context, env map[string]string, args ...string) (string, *lockedBuffer, <-chan error) {
+	t.Helper()
+	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"roots-graph"}, args...), func(k string) string { return env[k] }, stdout, stderr)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned before serving: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
+		default:
+		}
+		if line := stdout.logLine("serving"); line != nil {
+			addr := line["addr"].(string)
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return addr, stdout, done
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the server did not answer /healthz within 60 s\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+	return "", nil, nil
+}
+
+// TestRun starts the program on port 0 with the embedded database (or MONGODB_URI when set), waits
+// for /healthz, queries it over HTTP, and stops it with SIGTERM; a second start on the same data
+// finds the data already there and changes nothing.
+func TestRun(t *testing.T) {
+	env := map[string]string{
+		"ROOTS_ADDR":     "127.0.0.1:0",
+		"ROOTS_DATA_DIR": t.TempDir(),
+		"ROOTS_DATABASE": "run_" + rand.Text()[:12],
+		"MONGODB_URI":    os.Getenv("MONGODB_URI"),
+	}
+	if uri := env["MONGODB_URI"]; uri != "" {
+		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
+	}
+
+	for i, wantData := range []string{"seeded", "already seeded"} {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		addr, logs, done := started(t, ctx, env)
+
+		if line := logs.logLine("database"); line == nil {
+			t.Errorf("start %d: no log line says which database is in use", i+1)
+		}
+		if line := logs.logLine("data"); line == nil || line["bundled"] != wantData {
+			t.Errorf("start %d: data log line %v; want bundled=%q", i+1, line, wantData)
+		}
+
+		body := strings.NewReader(`{"query":"{ organizations { totalCount } alliance(slug: \"climate-justice-alliance\") { name } }"}`)
+		resp, err := http.Post("http://"+addr+"/graphql", "application/json", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := `{"data":{"organizations":{"totalCount":166},"alliance":{"name":"Climate Justice Alliance"}}}`
+		if resp.StatusCode != http.StatusOK || string(raw) != want {
+			t.Errorf("start %d: query answered %d %s; want 200 %s", i+1, resp.StatusCode, raw, want)
+		}
+		if resp, err := http.Get("http://" + addr + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("start %d: /readyz = %v, %v; want 200", i+1, resp, err)
+		}
+
+		if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("start %d: run returned %v after SIGTERM; want nil", i+1, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("start %d: run did not return within 30 s of SIGTERM", i+1)
+		}
+		stop()
+		if logs.logLine("stopped") == nil {
+			t.Errorf("start %d: no \"stopped\" log line after SIGTERM:\n%s", i+1, logs)
+		}
+		if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			t.Errorf("start %d: the server still answers after it stopped", i+1)
+		}
+	}
+}
+
+func dropDatabase(t *testing.T, uri, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		t.Errorf("drop %s: %v", name, err)
+		return
+	}
+	defer c.Disconnect(ctx)
+	if err := c.Database(name).Drop(ctx); err != nil {
+		t.Errorf("drop %s: %v", name, err)
+	}
+}
+
+// TestRunConfiguration shows that a bad setting stops start-up with a message that names it, and
+// that --help lists every setting with its environment variable.
+func TestRunConfiguration(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"AddrFlag", []string{"--addr", "8080"}, nil, "--addr (ROOTS_ADDR)"},
+		{"AddrEnv", nil, map[string]string{"ROOTS_ADDR": "localhost"}, "--addr (ROOTS_ADDR)"},
+		{"MongoURI", []string{"--mongodb-uri", "postgres://x"}, nil, "--mongodb-uri (MONGODB_URI)"},
+		{"Database", []string{"--database", "a/b"}, nil, "--database (ROOTS_DATABASE)"},
+		{"CORSOrigin", []string{"--cors-origins", "example.org"}, nil, "--cors-origins (ROOTS_CORS_ORIGINS)"},
+		{"ShutdownGrace", nil, map[string]string{"ROOTS_SHUTDOWN_GRACE": "soon"}, "--shutdown-grace (ROOTS_SHUTDOWN_GRACE)"},
+		{"LogLevel", []string{"--log-level", "loud"}, nil, "--log-level (ROOTS_LOG_LEVEL)"},
+		{"Unknown flag", []string{"--port", "1"}, nil, "flag provided but not defined: -port"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), append([]string{"roots-graph"}, c.args...),
+				func(k string) string { return c.env[k] }, &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error()+stderr.String(), c.want) {
+				t.Errorf("run = %v (stderr %q); want an error naming %q", err, stderr.String(), c.want)
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("run started logging before refusing the configuration: %s", stdout.String())
+			}
+		})
+	}
+	t.Run("Help", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"roots-graph", "--help"}, func(string) string { return "" }, &stdout, &stderr)
+		if err != nil && !errors.Is(err, nil) {
+			t.Errorf("--help returned %v; want nil", err)
+		}
+		for _, env := range []string{"ROOTS_ADDR", "MONGODB_URI", "ROOTS_DATABASE", "ROOTS_DATA_DIR", "ROOTS_CORS_ORIGINS"} {
+			if !strings.Contains(stderr.String(), env) {
+				t.Errorf("--help does not mention %s:\n%s", env, stderr.String())
+			}
+		}
+	})
+}

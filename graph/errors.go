@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -40,8 +41,12 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-			// Made by gqlgen (parse and validation errors) or by badInput: safe to show.
+			// Made by gqlgen (parse and validation errors) or by badInput: safe to show, except
+			// that gqlgen's message for a body that is not JSON quotes the whole body back.
 			out := graphql.DefaultErrorPresenter(ctx, err)
+			if strings.HasPrefix(out.Message, "json request body could not be decoded") {
+				out.Message = `the request body is not valid JSON: send {"query": "...", "variables": {...}}`
+			}
 			if out.Extensions == nil || out.Extensions["code"] == nil {
 				if out.Extensions == nil {
 					out.Extensions = map[string]any{}

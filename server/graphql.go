@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"mime"
+	"net/http"
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -40,3 +43,37 @@ func newGraphQLHandler(logger *slog.Logger, s *store.Store) *handler.Server {
 // errPanic is what a recovered panic becomes; the error presenter turns it into a generic
 // INTERNAL_SERVER_ERROR with the request id.
 var errPanic = fmt.Errorf("panic in resolver")
+
+// withGraphQLHTTP answers what the GraphQL-over-HTTP conventions say to requests the GraphQL
+// transports do not take: a method other than GET, POST or OPTIONS gets 405 with Allow, and a POST
+// whose body is not JSON gets 415. Refusing form and text bodies also keeps cross-site HTML forms,
+// which cannot send application/json without a CORS preflight, from posting operations.
+func withGraphQLHTTP(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+		case http.MethodPost:
+			mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mediaType != "application/json" {
+				writeHTTPError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+					"send the operation as JSON with Content-Type: application/json, or as a GET query string")
+				return
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeHTTPError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+				"use GET for queries or POST with a JSON body")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// writeHTTPError writes a GraphQL-shaped error response for a request refused before execution.
+func writeHTTPError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
+	})
+}

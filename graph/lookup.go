@@ -91,12 +91,27 @@ func lookup[T any](ctx context.Context, what string, byID loaders.ByID[T], bySlu
 	return nilIfNotFound(byID.Load(ctx, *arg.value))
 }
 
-// primeAll caches the records of a page in the request's by-id loader, so that reaching them
-// again deeper in the same query costs no command.
-func primeAll[T any](byID loaders.ByID[T], items []*T, id func(*T) string) {
-	for _, it := range items {
-		byID.Prime(id(it), it)
+// rootList answers a top-level list: it checks the paging arguments, reads one page from the
+// store, caches the page's records for the rest of the request, and prefetches what the query
+// asks for below them.
+func rootList[T any](
+	ctx context.Context, r *Resolver, list string, first *int, after *string, key func(*T) store.Key,
+	fetch func(context.Context, store.Page) ([]*T, error), c store.Collection, byID loaders.ByID[T],
+) (page[T], model.Total, error) {
+	args, err := parsePage(list, first, after)
+	if err != nil {
+		return page[T]{}, model.Total{}, err
 	}
+	p, total, err := pageFromStore(ctx, list, args, key, fetch, r.counter(c))
+	if err != nil {
+		return page[T]{}, model.Total{}, err
+	}
+	items := anySlice(p.items)
+	for _, it := range items {
+		byID.Prime(it.(model.Node).GetID(), it.(*T))
+	}
+	r.prefetch(ctx, items...)
+	return p, total, nil
 }
 
 // counter returns a function that counts a whole collection, for a top-level totalCount.

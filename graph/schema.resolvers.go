@@ -182,76 +182,46 @@ func (r *queryResolver) Hub(ctx context.Context, id *string, slug *string) (*mod
 
 // Alliances is the resolver for the alliances field.
 func (r *queryResolver) Alliances(ctx context.Context, first *int, after *string) (*model.AllianceConnection, error) {
-	args, err := parsePage(alliancesList, first, after)
+	p, total, err := rootList(ctx, r.Resolver, alliancesList, first, after, allianceKey, r.Store.Alliances, store.AllianceCollection, loaders.For(ctx).Alliances)
 	if err != nil {
 		return nil, err
 	}
-	p, total, err := pageFromStore(ctx, alliancesList, args, allianceKey, r.Store.Alliances, r.counter(store.AllianceCollection))
-	if err != nil {
-		return nil, err
-	}
-	primeAll(loaders.For(ctx).Alliances, p.items, func(a *model.Alliance) string { return a.ID })
-	r.prefetch(ctx, anySlice(p.items)...)
 	return allianceConnection(p, total), nil
 }
 
 // Organizations is the resolver for the organizations field.
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string) (*model.OrganizationConnection, error) {
-	args, err := parsePage(organizationsList, first, after)
+	p, total, err := rootList(ctx, r.Resolver, organizationsList, first, after, organizationKey, r.Store.Organizations, store.OrganizationCollection, loaders.For(ctx).Organizations)
 	if err != nil {
 		return nil, err
 	}
-	p, total, err := pageFromStore(ctx, organizationsList, args, organizationKey, r.Store.Organizations, r.counter(store.OrganizationCollection))
-	if err != nil {
-		return nil, err
-	}
-	primeAll(loaders.For(ctx).Organizations, p.items, func(o *model.Organization) string { return o.ID })
-	r.prefetch(ctx, anySlice(p.items)...)
 	return organizationConnection(p, total), nil
 }
 
 // States is the resolver for the states field.
 func (r *queryResolver) States(ctx context.Context, first *int, after *string) (*model.StateConnection, error) {
-	args, err := parsePage(statesList, first, after)
+	p, total, err := rootList(ctx, r.Resolver, statesList, first, after, stateKey, r.Store.States, store.StateCollection, loaders.For(ctx).States)
 	if err != nil {
 		return nil, err
 	}
-	p, total, err := pageFromStore(ctx, statesList, args, stateKey, r.Store.States, r.counter(store.StateCollection))
-	if err != nil {
-		return nil, err
-	}
-	primeAll(loaders.For(ctx).States, p.items, func(s *model.State) string { return s.ID })
-	r.prefetch(ctx, anySlice(p.items)...)
 	return stateConnection(p, total), nil
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string) (*model.EventConnection, error) {
-	args, err := parsePage(eventsList, first, after)
+	p, total, err := rootList(ctx, r.Resolver, eventsList, first, after, eventKey, r.Store.Events, store.EventCollection, loaders.For(ctx).Events)
 	if err != nil {
 		return nil, err
 	}
-	p, total, err := pageFromStore(ctx, eventsList, args, eventKey, r.Store.Events, r.counter(store.EventCollection))
-	if err != nil {
-		return nil, err
-	}
-	primeAll(loaders.For(ctx).Events, p.items, func(e *model.Event) string { return e.ID })
-	r.prefetch(ctx, anySlice(p.items)...)
 	return eventConnection(p, total), nil
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *queryResolver) Hubs(ctx context.Context, first *int, after *string) (*model.HubConnection, error) {
-	args, err := parsePage(hubsList, first, after)
+	p, total, err := rootList(ctx, r.Resolver, hubsList, first, after, hubKey, r.Store.Hubs, store.HubCollection, loaders.For(ctx).Hubs)
 	if err != nil {
 		return nil, err
 	}
-	p, total, err := pageFromStore(ctx, hubsList, args, hubKey, r.Store.Hubs, r.counter(store.HubCollection))
-	if err != nil {
-		return nil, err
-	}
-	primeAll(loaders.For(ctx).Hubs, p.items, func(h *model.Hub) string { return h.ID })
-	r.prefetch(ctx, anySlice(p.items)...)
 	return hubConnection(p, total), nil
 }
 

@@ -60,16 +60,38 @@ func inListOrder(orgs []*model.Organization, keep func(*model.Organization) bool
 	return orgIDs(out)
 }
 
+// indexNames returns the sorted index names of each data collection.
+func indexNames(t *testing.T, raw *mongo.Database) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, coll := range []string{"states", "alliances", "organizations", "events", "hubs"} {
+		specs, err := raw.Collection(coll).Indexes().ListSpecifications(t.Context())
+		if err != nil {
+			t.Fatalf("list indexes of %s: %v", coll, err)
+		}
+		for _, s := range specs {
+			out[coll] = append(out[coll], s.Name)
+		}
+		slices.Sort(out[coll])
+	}
+	return out
+}
+
 func TestEnsureIndexes(t *testing.T) {
 	t.Parallel()
 
 	t.Run("TwiceIsFine", func(t *testing.T) {
 		t.Parallel()
 		db := storetest.New(t) // has run EnsureIndexes once already
+		raw := rawDatabase(t, db)
+		before := indexNames(t, raw)
 		for i := range 2 {
 			if err := db.EnsureIndexes(t.Context()); err != nil {
 				t.Fatalf("EnsureIndexes, call %d after the first: %v", i+1, err)
 			}
+		}
+		if after := indexNames(t, raw); !maps.EqualFunc(after, before, slices.Equal) {
+			t.Errorf("indexes after calling EnsureIndexes again: %v; want them as after the first call, %v", after, before)
 		}
 	})
 
@@ -94,7 +116,7 @@ func TestEnsureIndexes(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	t.Parallel()
-	db := storetest.Seeded(t, 1)
+	db := loaded(t, 1)
 	docs := bundledDocuments(t, 1)
 	ctx := t.Context()
 
@@ -251,7 +273,7 @@ func walk(t *testing.T, db *storetest.DB, limit int) []*model.Organization {
 
 func TestOrganizationsPaging(t *testing.T) {
 	t.Parallel()
-	db := storetest.Seeded(t, 1)
+	db := loaded(t, 1)
 	docs := bundledDocuments(t, 1)
 	want := inListOrder(docs.Organizations, func(*model.Organization) bool { return true })
 
@@ -278,9 +300,10 @@ func TestOrganizationsPaging(t *testing.T) {
 }
 
 // loaded returns a database of its own holding the bundled data set scaled n times, written with
-// one insertMany per collection. It stands in for storetest.Seeded where the data set is large:
-// Seed writes one upsert per document, which the embedded server answers in about 15 ms each, so
-// seeding the tenfold data set takes over 20 s; inserting the same documents takes under one.
+// one insertMany per collection: the same documents as storetest.Seeded(t, n), in a fraction of
+// the time. Seed writes one upsert per document, which the embedded server answers in about
+// 15 ms each (seeding the tenfold data set takes over 20 s, inserting it under one), and Seed has
+// tests of its own; the tests of reads only need the documents there.
 func loaded(t *testing.T, n int) *storetest.DB {
 	t.Helper()
 	db := storetest.New(t)
@@ -356,12 +379,19 @@ func TestCount(t *testing.T) {
 		t.Parallel()
 		db := storetest.Seeded(t, 1)
 		wantCounts(t, db, bundledDocuments(t, 1))
+		db.Commands.Reset()
+		if _, err := db.Count(t.Context(), store.HubCollection); err != nil {
+			t.Fatalf("Count: %v", err)
+		}
+		if got, want := db.Commands.Total(), 1; got != want {
+			t.Errorf("Count sent %d commands (%v); want %d", got, db.Commands.Commands(), want)
+		}
 	})
 }
 
 func TestBySlug(t *testing.T) {
 	t.Parallel()
-	db := storetest.Seeded(t, 1)
+	db := loaded(t, 1)
 	ctx := t.Context()
 
 	t.Run("Known", func(t *testing.T) {

@@ -266,9 +266,11 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // State returns StateResolver implementation.
 func (r *Resolver) State() StateResolver { return &stateResolver{r} }
 
-type allianceResolver struct{ *Resolver }
-type eventResolver struct{ *Resolver }
-type hubResolver struct{ *Resolver }
-type organizationResolver struct{ *Resolver }
-type queryResolver struct{ *Resolver }
-type stateResolver struct{ *Resolver }
+type (
+	allianceResolver     struct{ *Resolver }
+	eventResolver        struct{ *Resolver }
+	hubResolver          struct{ *Resolver }
+	organizationResolver struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	stateResolver        struct{ *Resolver }
+)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type config struct {
 	shutdownGrace time.Duration
 	logLevel      slog.Level
 	loaderWait    time.Duration
+	introspection bool
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -37,7 +39,7 @@ type setting struct {
 // parseConfig reads args (without the program name) and the environment. It returns
 // flag.ErrHelp after printing the help when asked for it.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	var raw struct{ addr, uri, db, dir, cors, grace, level, wait string }
+	var raw struct{ addr, uri, db, dir, cors, grace, level, wait, introspection string }
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
 		{"mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty runs the embedded database", &raw.uri},
@@ -47,6 +49,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"shutdown-grace", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
 		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
+		{"introspection", "ROOTS_INTROSPECTION", "true", "answer schema introspection (__schema, __type); _service for federation routers works either way", &raw.introspection},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -116,6 +119,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.loaderWait, err = time.ParseDuration(raw.wait); err != nil || c.loaderWait < 0 || c.loaderWait > time.Second {
 		bad("loader-wait", "%q is not a duration between 0 and 1s, such as 500us", raw.wait)
+	}
+	if c.introspection, err = strconv.ParseBool(raw.introspection); err != nil {
+		bad("introspection", "%q is not true or false", raw.introspection)
 	}
 	return c, errors.Join(errs...)
 }

@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -25,13 +24,14 @@ const queryCacheSize = 1000
 
 // newGraphQLHandler builds the GraphQL endpoint: queries over GET, queries and mutations over
 // POST with a JSON body, and nothing else (no multipart, no form posts).
-func newGraphQLHandler(logger *slog.Logger, s *store.Store) *handler.Server {
+func newGraphQLHandler(logger *slog.Logger, s *store.Store, opts serverOptions) *handler.Server {
 	h := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: s}}))
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
-	h.Use(extension.Introspection{})
+	h.Use(newIntrospectionPolicy(opts.introspection))
+	h.AroundFields(graph.CheckRepresentations)
 	h.SetErrorPresenter(graph.ErrorPresenter(logger, requestID))
 	h.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", requestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

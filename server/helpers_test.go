@@ -34,7 +34,7 @@ func newTestServer(t *testing.T, n int) *testServer {
 	db := storetest.Seeded(t, n)
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	srv := newServer(logger, db.Store, serverOptions{loaderWait: loaders.DefaultWait})
+	srv := newServer(logger, db.Store, serverOptions{loaderWait: loaders.DefaultWait, introspection: true})
 	return &testServer{t: t, db: db, handler: srv, logs: logs}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // addRoutes is the one place every route is declared.
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool) {
-	mux.Handle("/graphql", withGraphQLHTTP(loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, s))))
+	mux.Handle("/graphql", withGraphQLHTTP(loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, s, opts))))
 	mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
 	mux.HandleFunc("GET /healthz", handleHealthz)
 	mux.Handle("GET /readyz", handleReadyz(s, draining))

@@ -13,6 +13,8 @@ import (
 type serverOptions struct {
 	corsOrigins []string // empty: any origin, without credentials
 	loaderWait  time.Duration
+	// introspection allows __schema and __type queries; _service works either way.
+	introspection bool
 }
 
 // server is the HTTP face of Roots Graph.

@@ -153,3 +153,18 @@ func (e Event) GetID() string { return e.ID }
 
 // GetID returns the global id.
 func (h Hub) GetID() string { return h.ID }
+
+// IsEntity marks Alliance as a federation entity.
+func (Alliance) IsEntity() {}
+
+// IsEntity marks Organization as a federation entity.
+func (Organization) IsEntity() {}
+
+// IsEntity marks State as a federation entity.
+func (State) IsEntity() {}
+
+// IsEntity marks Event as a federation entity.
+func (Event) IsEntity() {}
+
+// IsEntity marks Hub as a federation entity.
+func (Hub) IsEntity() {}

@@ -21,7 +21,27 @@ type Node interface {
 	GetID() string
 }
 
+type AllianceByIDsInput struct {
+	ID string `json:"ID"`
+}
+
+type EventByIDsInput struct {
+	ID string `json:"ID"`
+}
+
+type HubByIDsInput struct {
+	ID string `json:"ID"`
+}
+
+type OrganizationByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 type Query struct {
+}
+
+type StateByCodesInput struct {
+	Code string `json:"Code"`
 }
 
 // Communities the member organizations come from.

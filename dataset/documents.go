@@ -17,6 +17,24 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 		return store.Documents{}, problems
 	}
 	now = now.UTC().Truncate(time.Millisecond)
+	states := map[string]State{}
+	for _, st := range s.States {
+		states[st.Code] = st
+	}
+	// Country and region are the state's, copied onto each record so that filters and coverage
+	// need no join.
+	country := func(code string) *string {
+		if code == "" {
+			return nil
+		}
+		return optional(states[code].Country)
+	}
+	region := func(code string) *string {
+		if code == "" {
+			return nil
+		}
+		return optional(states[code].Region)
+	}
 	var d store.Documents
 	for _, st := range s.States {
 		d.States = append(d.States, &model.State{
@@ -68,6 +86,8 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 			City:        optional(e.City),
 			StateID:     stateID(e.State),
 			Country:     e.Country,
+			Region:      region(e.State),
+			StateSort:   model.StateSort(e.State, model.NameKey(e.Name)),
 			Lat:         e.Lat,
 			Lng:         e.Lng,
 			Description: optional(e.Description),
@@ -95,6 +115,9 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 			Website:              optional(o.Website),
 			City:                 optional(o.City),
 			StateID:              stateID(o.State),
+			Country:              country(o.State),
+			Region:               region(o.State),
+			StateSort:            model.StateSort(o.State, model.NameKey(o.Name)),
 			Lat:                  o.Lat,
 			Lng:                  o.Lng,
 			AllianceIDs:          ids(model.AllianceID, o.Alliances),
@@ -110,24 +133,42 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 			UpdatedAt:            now,
 		})
 	}
+	orgs := map[string]*model.Organization{}
+	for _, o := range d.Organizations {
+		orgs[o.Slug] = o
+	}
 	for _, h := range s.Hubs {
+		var alliances []string
+		var communities []model.Community
+		var issues []model.Issue
+		for _, host := range h.Hosts {
+			alliances = append(alliances, orgs[host].AllianceIDs...)
+			communities = append(communities, orgs[host].Communities...)
+			issues = append(issues, orgs[host].Issues...)
+		}
 		d.Hubs = append(d.Hubs, &model.Hub{
-			ID:         model.HubID(h.Slug),
-			Slug:       h.Slug,
-			Name:       h.Name,
-			NameKey:    model.NameKey(h.Name),
-			Setting:    model.HubSetting(h.Setting),
-			City:       h.City,
-			StateID:    model.StateID(h.State),
-			Lat:        h.Lat,
-			Lng:        h.Lng,
-			Activities: asEnum[model.HubActivity](h.Activities),
-			HostIDs:    ids(model.OrganizationID, h.Hosts),
-			EventIDs:   ids(model.EventID, h.Events),
-			Sources:    sources(h.Sources),
-			Sample:     h.Sample,
-			CreatedAt:  now,
-			UpdatedAt:  now,
+			Country:     states[h.State].Country,
+			Region:      states[h.State].Region,
+			StateSort:   model.StateSort(h.State, model.NameKey(h.Name)),
+			AllianceIDs: sortedSet(alliances),
+			Communities: sortedSet(communities),
+			Issues:      sortedSet(issues),
+			ID:          model.HubID(h.Slug),
+			Slug:        h.Slug,
+			Name:        h.Name,
+			NameKey:     model.NameKey(h.Name),
+			Setting:     model.HubSetting(h.Setting),
+			City:        h.City,
+			StateID:     model.StateID(h.State),
+			Lat:         h.Lat,
+			Lng:         h.Lng,
+			Activities:  asEnum[model.HubActivity](h.Activities),
+			HostIDs:     ids(model.OrganizationID, h.Hosts),
+			EventIDs:    ids(model.EventID, h.Events),
+			Sources:     sources(h.Sources),
+			Sample:      h.Sample,
+			CreatedAt:   now,
+			UpdatedAt:   now,
 		})
 	}
 	return d, nil
@@ -210,6 +251,13 @@ func (s *Set) Scale(n int) *Set {
 		}
 	}
 	return out
+}
+
+// sortedSet returns the distinct values, sorted, never nil.
+func sortedSet[T ~string](values []T) []T {
+	out := append([]T{}, values...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func optional(s string) *string {

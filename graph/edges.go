@@ -9,14 +9,14 @@ import (
 	"rootsgraph/store"
 )
 
-// This file holds what the edge resolvers do: check paging arguments first (so that bad input
-// costs no database command), load through the request's loaders, then page in memory. Nested
-// lists are loaded whole for all parents of a level in one command, which also gives totalCount
-// for free; top-level lists page in the database instead (see pageFromStore).
+// This file holds what the edge resolvers do: check the arguments first (so that bad input costs
+// no database command), load through the request's loaders, then filter, sort and page in
+// memory. Nested lists are loaded whole for all parents of a level in one command, which also
+// gives totalCount for free; top-level lists page in the database instead (see pageFromStore).
 
 // organizationsVia pages the organizations whose ref field points at id.
-func organizationsVia(ctx context.Context, ref store.Ref, id string, first *int, after *string) (*model.OrganizationConnection, error) {
-	args, err := parsePage(organizationsList, first, after)
+func organizationsVia(ctx context.Context, ref store.Ref, id string, args orgArgs) (*model.OrganizationConnection, error) {
+	a, err := args.parse()
 	if err != nil {
 		return nil, err
 	}
@@ -24,12 +24,12 @@ func organizationsVia(ctx context.Context, ref store.Ref, id string, first *int,
 	if err != nil {
 		return nil, err
 	}
-	return organizationConnection(pageInMemory(organizationsList, all, organizationKey, args)), nil
+	return organizationConnection(pageInMemory(all, docKey[model.Organization](a.order), docMatch[model.Organization](a.filter), a)), nil
 }
 
 // hubsVia pages the hubs whose ref field points at id.
-func hubsVia(ctx context.Context, ref store.Ref, id string, first *int, after *string) (*model.HubConnection, error) {
-	args, err := parsePage(hubsList, first, after)
+func hubsVia(ctx context.Context, ref store.Ref, id string, args hubArgs) (*model.HubConnection, error) {
+	a, err := args.parse()
 	if err != nil {
 		return nil, err
 	}
@@ -37,12 +37,25 @@ func hubsVia(ctx context.Context, ref store.Ref, id string, first *int, after *s
 	if err != nil {
 		return nil, err
 	}
-	return hubConnection(pageInMemory(hubsList, all, hubKey, args)), nil
+	return hubConnection(pageInMemory(all, docKey[model.Hub](a.order), docMatch[model.Hub](a.filter), a)), nil
 }
 
-// organizationsByID pages the organizations with the given ids, by name.
-func organizationsByID(ctx context.Context, ids []string, first *int, after *string) (*model.OrganizationConnection, error) {
-	args, err := parsePage(organizationsList, first, after)
+// eventsVia pages the events whose ref field points at id.
+func eventsVia(ctx context.Context, ref store.Ref, id string, args eventArgs) (*model.EventConnection, error) {
+	a, err := args.parse()
+	if err != nil {
+		return nil, err
+	}
+	all, err := loaders.For(ctx).EventsBy(ctx, ref, id)
+	if err != nil {
+		return nil, err
+	}
+	return eventConnection(pageInMemory(all, docKey[model.Event](a.order), docMatch[model.Event](a.filter), a)), nil
+}
+
+// organizationsByID pages the organizations with the given ids.
+func organizationsByID(ctx context.Context, ids []string, args orgArgs) (*model.OrganizationConnection, error) {
+	a, err := args.parse()
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +63,13 @@ func organizationsByID(ctx context.Context, ids []string, first *int, after *str
 	if err != nil {
 		return nil, err
 	}
-	sortBy(all, organizationKey)
-	return organizationConnection(pageInMemory(organizationsList, all, organizationKey, args)), nil
+	return organizationConnection(pageInMemory(all, docKey[model.Organization](a.order), docMatch[model.Organization](a.filter), a)), nil
 }
 
-// eventsByID pages the events with the given ids, by start date. An id listed twice (an
-// organization that organized an event and took part in it) counts once.
-func eventsByID(ctx context.Context, ids []string, first *int, after *string) (*model.EventConnection, error) {
-	args, err := parsePage(eventsList, first, after)
+// eventsByID pages the events with the given ids. An id listed twice (an organization that
+// organized an event and took part in it) counts once.
+func eventsByID(ctx context.Context, ids []string, args eventArgs) (*model.EventConnection, error) {
+	a, err := args.parse()
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +78,7 @@ func eventsByID(ctx context.Context, ids []string, first *int, after *string) (*
 	if err != nil {
 		return nil, err
 	}
-	sortBy(all, eventKey)
-	return eventConnection(pageInMemory(eventsList, all, eventKey, args)), nil
+	return eventConnection(pageInMemory(all, docKey[model.Event](a.order), docMatch[model.Event](a.filter), a)), nil
 }
 
 // eventIDsByRole returns the events a record organized, took part in, or both when role is nil.
@@ -85,8 +96,8 @@ func eventIDsByRole(role *model.EventRole, organized, participated []string) []s
 // actorsVia pages the organizations and alliances that point at an event through orgRef and
 // allianceRef, merged by name. Both loaders are asked before either answers, so that the two
 // batches of one level go out together.
-func actorsVia(ctx context.Context, orgRef, allianceRef store.Ref, eventID string, first *int, after *string) (*model.ActorConnection, error) {
-	args, err := parsePage(actorsList, first, after)
+func actorsVia(ctx context.Context, orgRef, allianceRef store.Ref, eventID string, p pageArgs) (*model.ActorConnection, error) {
+	a, err := parseList(actorsList, store.Order{Field: "nameKey"}, store.Filter{}, p)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +121,7 @@ func actorsVia(ctx context.Context, orgRef, allianceRef store.Ref, eventID strin
 		a := model.Actor(al)
 		all = append(all, &a)
 	}
-	sortBy(all, actorKey)
-	return actorConnection(pageInMemory(actorsList, all, actorKey, args)), nil
+	return actorConnection(pageInMemory(all, actorKey, func(*model.Actor) bool { return true }, a)), nil
 }
 
 // stateOf returns the state with the given id, or nil when id is nil or names nothing.
@@ -122,13 +132,14 @@ func stateOf(ctx context.Context, id *string) (*model.State, error) {
 	return nilIfNotFound(loaders.For(ctx).States.Load(ctx, *id))
 }
 
-func sortBy[T any](items []*T, key func(*T) store.Key) {
-	slices.SortFunc(items, func(a, b *T) int {
+// sortBy sorts items in the given order.
+func sortBy[T any](items []*T, key func(*T) store.Key, order store.Order) {
+	slices.SortStableFunc(items, func(a, b *T) int {
 		ka, kb := key(a), key(b)
 		switch {
-		case ka.Less(kb):
+		case order.Before(ka, kb):
 			return -1
-		case kb.Less(ka):
+		case order.Before(kb, ka):
 			return 1
 		}
 		return 0

@@ -91,18 +91,13 @@ func lookup[T any](ctx context.Context, what string, byID loaders.ByID[T], bySlu
 	return nilIfNotFound(byID.Load(ctx, *arg.value))
 }
 
-// rootList answers a top-level list: it checks the paging arguments, reads one page from the
-// store, caches the page's records for the rest of the request, and prefetches what the query
-// asks for below them.
+// rootList answers a top-level list: it reads one page from the store, caches the page's records
+// for the rest of the request, and prefetches what the query asks for below them.
 func rootList[T any](
-	ctx context.Context, r *Resolver, list string, first *int, after *string, key func(*T) store.Key,
+	ctx context.Context, r *Resolver, a listArgs,
 	fetch func(context.Context, store.Page) ([]*T, error), c store.Collection, byID loaders.ByID[T],
 ) (page[T], model.Total, error) {
-	args, err := parsePage(list, first, after)
-	if err != nil {
-		return page[T]{}, model.Total{}, err
-	}
-	p, total, err := pageFromStore(ctx, list, args, key, fetch, r.counter(c))
+	p, total, err := pageFromStore(ctx, a, docKey[T](a.order), fetch, r.counter(c))
 	if err != nil {
 		return page[T]{}, model.Total{}, err
 	}
@@ -115,8 +110,8 @@ func rootList[T any](
 }
 
 // counter returns a function that counts a whole collection, for a top-level totalCount.
-func (r *Resolver) counter(c store.Collection) func(context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) { return r.Store.Count(ctx, c) }
+func (r *Resolver) counter(c store.Collection) func(context.Context, store.Filter) (int, error) {
+	return func(ctx context.Context, f store.Filter) (int, error) { return r.Store.Count(ctx, c, f) }
 }
 
 // prefetched runs the prefetcher below a root object that a lookup found, and passes the

@@ -4,19 +4,21 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 
 	"rootsgraph/graph/model"
 	"rootsgraph/store"
 )
 
-// Page sizes: a connection returns defaultFirst items when first is omitted, and at most maxFirst.
+// Page sizes: a connection returns defaultFirst items when first and last are omitted, and at
+// most maxFirst.
 const (
 	defaultFirst = 20
 	maxFirst     = 100
 )
 
-// The lists a cursor can belong to. A cursor names its list, so one taken from another list is
-// refused instead of silently paging somewhere else.
+// The lists a cursor can belong to. A cursor names its list and its order, so one taken from
+// another list or another order is refused instead of silently paging somewhere else.
 const (
 	alliancesList     = "alliances"
 	organizationsList = "organizations"
@@ -26,48 +28,98 @@ const (
 	actorsList        = "actors"
 )
 
-// pageArgs are validated paging arguments.
+// pageArgs are a connection's paging arguments as the client sent them.
 type pageArgs struct {
-	first int
-	after *store.Key
+	first  *int
+	after  *string
+	last   *int
+	before *string
+}
+
+// listArgs are validated arguments of one connection.
+type listArgs struct {
+	list     string
+	first    int // page size, whichever way
+	backward bool
+	after    *store.Key
+	before   *store.Key
+	order    store.Order
+	filter   store.Filter
 }
 
 // cursor is what an opaque cursor string encodes.
 type cursor struct {
 	List  string `json:"l"`
+	Order string `json:"o"`
 	Value string `json:"v"`
 	ID    string `json:"i"`
 }
 
-func encodeCursor(list string, k store.Key) string {
-	b, _ := json.Marshal(cursor{List: list, Value: k.Value, ID: k.ID})
+func orderName(o store.Order) string {
+	if o.Desc {
+		return "-" + o.Field
+	}
+	return o.Field
+}
+
+func encodeCursor(list string, o store.Order, k store.Key) string {
+	b, _ := json.Marshal(cursor{List: list, Order: orderName(o), Value: k.Value, ID: k.ID})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// parsePage checks first and after for a connection of the given list.
-func parsePage(list string, first *int, after *string) (pageArgs, error) {
-	args := pageArgs{first: defaultFirst}
-	if first != nil {
+// parseList checks a connection's arguments before anything is read: page sizes, cursors (from
+// this list, in this order) and the direction of paging.
+func parseList(list string, order store.Order, filter store.Filter, p pageArgs) (listArgs, error) {
+	a := listArgs{list: list, first: defaultFirst, order: order, filter: filter}
+	switch {
+	case p.first != nil && p.last != nil:
+		return a, badInput("give first or last, not both: first pages forward from after, last pages backward from before")
+	case p.first != nil && p.before != nil:
+		return a, badInput("before goes with last: page backward with last and before, forward with first and after")
+	case p.last != nil && p.after != nil:
+		return a, badInput("after goes with first: page forward with first and after, backward with last and before")
+	}
+	size, name, cursorArg := p.first, "first", "after"
+	if p.last != nil || p.before != nil {
+		a.backward = true
+		size, name, cursorArg = p.last, "last", "before"
+	}
+	if size != nil {
 		switch {
-		case *first < 0:
-			return args, badInput("first must be zero or more; got %d", *first)
-		case *first > maxFirst:
-			return args, badInput("first must be at most %d; got %d: ask for the rest with `after`", maxFirst, *first)
+		case *size < 0:
+			return a, badInput("%s must be zero or more; got %d", name, *size)
+		case *size > maxFirst:
+			return a, badInput("%s must be at most %d; got %d: ask for the rest with `%s`", name, maxFirst, *size, cursorArg)
 		}
-		args.first = *first
+		a.first = *size
 	}
-	if after != nil {
-		b, err := base64.RawURLEncoding.DecodeString(*after)
-		var c cursor
-		if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
-			return args, badInput("after is not a cursor from this API: pass a cursor or pageInfo.endCursor from a previous page")
-		}
-		if c.List != list {
-			return args, badInput("after is a cursor from the %s list; this list holds %s", c.List, list)
-		}
-		args.after = &store.Key{Value: c.Value, ID: c.ID}
+	var err error
+	if a.after, err = parseCursor("after", p.after, list, order); err != nil {
+		return a, err
 	}
-	return args, nil
+	if a.before, err = parseCursor("before", p.before, list, order); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+func parseCursor(arg string, s *string, list string, order store.Order) (*store.Key, error) {
+	if s == nil {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*s)
+	var c cursor
+	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
+		return nil, badInput("%s is not a cursor from this API: pass an edge's cursor or pageInfo's startCursor or endCursor", arg)
+	}
+	if c.List != list {
+		return nil, badInput("%s is a cursor from the %s list; this list holds %s", arg, c.List, list)
+	}
+	if c.Order != orderName(order) {
+		return nil, badInput("%s is a cursor from this list in another order (%s); keep orderBy the same while paging",
+			arg, strings.TrimPrefix(c.Order, "-"))
+	}
+	return &store.Key{Value: c.Value, ID: c.ID}, nil
 }
 
 // page is one page of a sorted list, with a cursor per item.
@@ -77,19 +129,23 @@ type page[T any] struct {
 	info    *model.PageInfo
 }
 
-// newPage turns fetched items into a page. items are in list order and start after args.after;
-// when more than args.first of them are given, the rest only say that a next page exists.
-func newPage[T any](list string, items []*T, key func(*T) store.Key, args pageArgs) page[T] {
-	hasNext := len(items) > args.first
-	if hasNext {
-		items = items[:args.first]
+// newPage turns fetched items into a page. items are in list order; forward they start after the
+// cursor and one item more than the page says a next page exists; backward they end before the
+// cursor and one item more says a previous page exists.
+func newPage[T any](items []*T, key func(*T) store.Key, a listArgs) page[T] {
+	more := len(items) > a.first
+	if more && a.backward {
+		items = items[len(items)-a.first:]
+	} else if more {
+		items = items[:a.first]
 	}
-	p := page[T]{items: items, cursors: make([]string, len(items)), info: &model.PageInfo{
-		HasNextPage:     hasNext,
-		HasPreviousPage: args.after != nil,
-	}}
+	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: a.after != nil}
+	if a.backward {
+		info = &model.PageInfo{HasNextPage: a.before != nil, HasPreviousPage: more}
+	}
+	p := page[T]{items: items, cursors: make([]string, len(items)), info: info}
 	for i, it := range items {
-		p.cursors[i] = encodeCursor(list, key(it))
+		p.cursors[i] = encodeCursor(a.list, a.order, key(it))
 	}
 	if len(items) > 0 {
 		p.info.StartCursor = &p.cursors[0]
@@ -98,47 +154,72 @@ func newPage[T any](list string, items []*T, key func(*T) store.Key, args pageAr
 	return p
 }
 
-// pageInMemory pages a whole list that is already loaded and sorted, and knows its total.
-func pageInMemory[T any](list string, all []*T, key func(*T) store.Key, args pageArgs) (page[T], model.Total) {
-	start := 0
-	if args.after != nil {
-		for start < len(all) && !args.after.Less(key(all[start])) {
+// pageInMemory filters, sorts and pages a whole list that is already loaded, and knows its total.
+func pageInMemory[T any](all []*T, key func(*T) store.Key, match func(*T) bool, a listArgs) (page[T], model.Total) {
+	kept := make([]*T, 0, len(all))
+	for _, it := range all {
+		if match(it) {
+			kept = append(kept, it)
+		}
+	}
+	sortBy(kept, key, a.order)
+	start, end := 0, len(kept)
+	if a.after != nil {
+		for start < end && !a.order.Before(*a.after, key(kept[start])) {
 			start++
 		}
 	}
-	end := min(len(all), start+args.first+1)
-	return newPage(list, all[start:end], key, args), model.KnownTotal(len(all))
+	if a.before != nil {
+		end = start
+		for end < len(kept) && a.order.Before(key(kept[end]), *a.before) {
+			end++
+		}
+	}
+	if a.backward {
+		start = max(start, end-a.first-1)
+	} else {
+		end = min(end, start+a.first+1)
+	}
+	return newPage(kept[start:end], key, a), model.KnownTotal(len(kept))
 }
 
 // pageFromStore asks the store for one page (one command, one item more than the page to learn
-// whether there is a next one), and counts the whole list only if the query asks for totalCount.
+// whether there is another), and counts the whole list only if the query asks for totalCount.
 func pageFromStore[T any](
-	ctx context.Context, list string, args pageArgs, key func(*T) store.Key,
+	ctx context.Context, a listArgs, key func(*T) store.Key,
 	fetch func(context.Context, store.Page) ([]*T, error),
-	count func(context.Context) (int, error),
+	count func(context.Context, store.Filter) (int, error),
 ) (page[T], model.Total, error) {
-	items, err := fetch(ctx, store.Page{After: args.after, Limit: args.first + 1})
+	items, err := fetch(ctx, store.Page{
+		Filter: a.filter, Order: a.order, After: a.after, Before: a.before, Backward: a.backward, Limit: a.first + 1,
+	})
 	if err != nil {
 		return page[T]{}, model.Total{}, err
 	}
-	return newPage(list, items, key, args), model.CountedTotal(count), nil
+	total := model.CountedTotal(func(ctx context.Context) (int, error) { return count(ctx, a.filter) })
+	return newPage(items, key, a), total, nil
 }
 
-// Sort keys of each type, matching the store's list order.
-func allianceKey(a *model.Alliance) store.Key         { return store.Key{Value: a.NameKey, ID: a.ID} }
-func organizationKey(o *model.Organization) store.Key { return store.Key{Value: o.NameKey, ID: o.ID} }
-func stateKey(s *model.State) store.Key               { return store.Key{Value: s.NameKey, ID: s.ID} }
-func eventKey(e *model.Event) store.Key               { return store.Key{Value: string(e.StartDate), ID: e.ID} }
-func hubKey(h *model.Hub) store.Key                   { return store.Key{Value: h.NameKey, ID: h.ID} }
+// docKey returns the sort key of documents in the given order.
+func docKey[T any](order store.Order) func(*T) store.Key {
+	return func(it *T) store.Key {
+		d := any(it).(model.Document)
+		v := ""
+		if vs := d.Values(order.Field); len(vs) > 0 {
+			v = vs[0]
+		}
+		return store.Key{Value: v, ID: d.GetID()}
+	}
+}
+
+// docMatch returns the in-memory filter of documents.
+func docMatch[T any](f store.Filter) func(*T) bool {
+	return func(it *T) bool { return f.Match(any(it).(model.Document)) }
+}
 
 func actorKey(a *model.Actor) store.Key {
-	switch a := (*a).(type) {
-	case *model.Organization:
-		return organizationKey(a)
-	case *model.Alliance:
-		return allianceKey(a)
-	}
-	return store.Key{}
+	d := (*a).(model.Document)
+	return store.Key{Value: d.Values("nameKey")[0], ID: d.GetID()}
 }
 
 func allianceConnection(p page[model.Alliance], total model.Total) *model.AllianceConnection {
@@ -188,3 +269,6 @@ func actorConnection(p page[model.Actor], total model.Total) *model.ActorConnect
 	}
 	return c
 }
+
+// byName is the order of lists sorted by name.
+var byName = store.Order{Field: "nameKey"}

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"math"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -44,11 +43,53 @@ type edge struct {
 	implied func(f graphql.CollectedField) []graphql.CollectedField
 }
 
-// args are a field's arguments as the prefetcher needs them.
+// args are a field's arguments as the prefetcher needs them, decoded from the query the way
+// gqlgen decodes them for the resolver. Where they are not usable, the field is skipped here and
+// its resolver reports the problem.
 type args struct {
-	first *int
-	after *string
-	role  *model.EventRole
+	Filter  json.RawMessage  `json:"filter"`
+	OrderBy json.RawMessage  `json:"orderBy"`
+	First   *int             `json:"first"`
+	After   *string          `json:"after"`
+	Last    *int             `json:"last"`
+	Before  *string          `json:"before"`
+	Role    *model.EventRole `json:"role"`
+}
+
+func (a args) page() pageArgs { return pageArgs{a.First, a.After, a.Last, a.Before} }
+
+func (a args) org() orgArgs {
+	var out orgArgs
+	decodeInput(a.Filter, &out.filter)
+	decodeInput(a.OrderBy, &out.order)
+	out.pageArgs = a.page()
+	return out
+}
+
+func (a args) hub() hubArgs {
+	var out hubArgs
+	decodeInput(a.Filter, &out.filter)
+	decodeInput(a.OrderBy, &out.order)
+	out.pageArgs = a.page()
+	return out
+}
+
+func (a args) event() eventArgs {
+	var out eventArgs
+	decodeInput(a.Filter, &out.filter)
+	decodeInput(a.OrderBy, &out.order)
+	out.pageArgs = a.page()
+	return out
+}
+
+func decodeInput[T any](raw json.RawMessage, into **T) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return
+	}
+	var v T
+	if json.Unmarshal(raw, &v) == nil {
+		*into = &v
+	}
 }
 
 // prefetch loads, level by level, what the current root field selects below items.
@@ -257,50 +298,17 @@ func nodesOf(v any) []any {
 	return out
 }
 
-// parseArgs reads the paging and role arguments of a field; false when they are not usable.
+// parseArgs reads a field's arguments; false when they are not usable.
 func parseArgs(f graphql.CollectedField, vars map[string]any) (args, bool) {
 	var a args
 	if f.Definition == nil {
 		return a, true
 	}
-	m := f.ArgumentMap(vars)
-	if v, ok := m["first"]; ok && v != nil {
-		n, ok := toInt(v)
-		if !ok {
-			return a, false
-		}
-		a.first = &n
-	}
-	if v, ok := m["after"]; ok && v != nil {
-		s, ok := v.(string)
-		if !ok {
-			return a, false
-		}
-		a.after = &s
-	}
-	if v, ok := m["role"]; ok && v != nil {
-		var role model.EventRole
-		if role.UnmarshalGQL(v) != nil {
-			return a, false
-		}
-		a.role = &role
+	b, err := json.Marshal(f.ArgumentMap(vars))
+	if err != nil || json.Unmarshal(b, &a) != nil {
+		return a, false
 	}
 	return a, true
-}
-
-func toInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case int:
-		return n, true
-	case int64:
-		return int(n), n >= math.MinInt32 && n <= math.MaxInt32
-	case float64:
-		return int(n), n == math.Trunc(n) && n >= math.MinInt32 && n <= math.MaxInt32
-	case json.Number:
-		i, err := n.Int64()
-		return int(i), err == nil && i >= math.MinInt32 && i <= math.MaxInt32
-	}
-	return 0, false
 }
 
 // edges lists, by type and field, every field that reaches across documents.
@@ -309,7 +317,7 @@ var edges = map[string]map[string]edge{
 		"members": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByAlliance, p.(*model.Alliance).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Alliance().Members(ctx, p.(*model.Alliance), a.first, a.after)
+				return organizationsVia(ctx, store.OrganizationsByAlliance, p.(*model.Alliance).ID, a.org())
 			},
 		},
 		"states": {
@@ -324,10 +332,10 @@ var edges = map[string]map[string]edge{
 		"events": {
 			need: func(v *loaders.Level, p any, a args) {
 				al := p.(*model.Alliance)
-				v.ByID(store.EventCollection, eventIDsByRole(a.role, al.OrganizedEventIDs, al.ParticipatedEventIDs)...)
+				v.ByID(store.EventCollection, eventIDsByRole(a.Role, al.OrganizedEventIDs, al.ParticipatedEventIDs)...)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Alliance().Events(ctx, p.(*model.Alliance), a.role, a.first, a.after)
+				return eventsByID(ctx, eventIDsByRole(a.Role, p.(*model.Alliance).OrganizedEventIDs, p.(*model.Alliance).ParticipatedEventIDs), a.event())
 			},
 		},
 	},
@@ -355,22 +363,22 @@ var edges = map[string]map[string]edge{
 				v.ByRef(store.OrganizationsByPartner, p.(*model.Organization).ID)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Organization().Partners(ctx, p.(*model.Organization), a.first, a.after)
+				return organizationsVia(ctx, store.OrganizationsByPartner, p.(*model.Organization).ID, a.org())
 			},
 		},
 		"events": {
 			need: func(v *loaders.Level, p any, a args) {
 				o := p.(*model.Organization)
-				v.ByID(store.EventCollection, eventIDsByRole(a.role, o.OrganizedEventIDs, o.ParticipatedEventIDs)...)
+				v.ByID(store.EventCollection, eventIDsByRole(a.Role, o.OrganizedEventIDs, o.ParticipatedEventIDs)...)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Organization().Events(ctx, p.(*model.Organization), a.role, a.first, a.after)
+				return eventsByID(ctx, eventIDsByRole(a.Role, p.(*model.Organization).OrganizedEventIDs, p.(*model.Organization).ParticipatedEventIDs), a.event())
 			},
 		},
 		"hubs": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByHost, p.(*model.Organization).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Organization().Hubs(ctx, p.(*model.Organization), a.first, a.after)
+				return hubsVia(ctx, store.HubsByHost, p.(*model.Organization).ID, a.hub())
 			},
 		},
 	},
@@ -378,19 +386,19 @@ var edges = map[string]map[string]edge{
 		"organizations": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByState, p.(*model.State).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.State().Organizations(ctx, p.(*model.State), a.first, a.after)
+				return organizationsVia(ctx, store.OrganizationsByState, p.(*model.State).ID, a.org())
 			},
 		},
 		"hubs": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByState, p.(*model.State).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.State().Hubs(ctx, p.(*model.State), a.first, a.after)
+				return hubsVia(ctx, store.HubsByState, p.(*model.State).ID, a.hub())
 			},
 		},
 		"events": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.EventsByState, p.(*model.State).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.State().Events(ctx, p.(*model.State), a.first, a.after)
+				return eventsVia(ctx, store.EventsByState, p.(*model.State).ID, a.event())
 			},
 		},
 	},
@@ -412,7 +420,7 @@ var edges = map[string]map[string]edge{
 				v.ByRef(store.AlliancesByOrganizedEvent, id)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Event().Organizers(ctx, p.(*model.Event), a.first, a.after)
+				return actorsVia(ctx, store.OrganizationsByOrganizedEvent, store.AlliancesByOrganizedEvent, p.(*model.Event).ID, a.page())
 			},
 		},
 		"participants": {
@@ -422,13 +430,13 @@ var edges = map[string]map[string]edge{
 				v.ByRef(store.AlliancesByParticipatedEvent, id)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Event().Participants(ctx, p.(*model.Event), a.first, a.after)
+				return actorsVia(ctx, store.OrganizationsByParticipatedEvent, store.AlliancesByParticipatedEvent, p.(*model.Event).ID, a.page())
 			},
 		},
 		"hubs": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByEvent, p.(*model.Event).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Event().Hubs(ctx, p.(*model.Event), a.first, a.after)
+				return hubsVia(ctx, store.HubsByEvent, p.(*model.Event).ID, a.hub())
 			},
 		},
 	},
@@ -444,13 +452,13 @@ var edges = map[string]map[string]edge{
 				v.ByID(store.OrganizationCollection, p.(*model.Hub).HostIDs...)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Hub().Hosts(ctx, p.(*model.Hub), a.first, a.after)
+				return organizationsByID(ctx, p.(*model.Hub).HostIDs, a.org())
 			},
 		},
 		"events": {
 			need: func(v *loaders.Level, p any, _ args) { v.ByID(store.EventCollection, p.(*model.Hub).EventIDs...) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return r.Hub().Events(ctx, p.(*model.Hub), a.first, a.after)
+				return eventsByID(ctx, p.(*model.Hub).EventIDs, a.event())
 			},
 		},
 	},

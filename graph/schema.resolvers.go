@@ -13,8 +13,8 @@ import (
 )
 
 // Members is the resolver for the members field.
-func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, first *int, after *string) (*model.OrganizationConnection, error) {
-	return organizationsVia(ctx, store.OrganizationsByAlliance, obj.ID, first, after)
+func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
+	return organizationsVia(ctx, store.OrganizationsByAlliance, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // States is the resolver for the states field.
@@ -28,13 +28,13 @@ func (r *allianceResolver) States(ctx context.Context, obj *model.Alliance) ([]*
 	if err != nil {
 		return nil, err
 	}
-	sortBy(states, stateKey)
+	sortBy(states, docKey[model.State](byName), byName)
 	return states, nil
 }
 
 // Events is the resolver for the events field.
-func (r *allianceResolver) Events(ctx context.Context, obj *model.Alliance, role *model.EventRole, first *int, after *string) (*model.EventConnection, error) {
-	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), first, after)
+func (r *allianceResolver) Events(ctx context.Context, obj *model.Alliance, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
+	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // State is the resolver for the state field.
@@ -43,18 +43,18 @@ func (r *eventResolver) State(ctx context.Context, obj *model.Event) (*model.Sta
 }
 
 // Organizers is the resolver for the organizers field.
-func (r *eventResolver) Organizers(ctx context.Context, obj *model.Event, first *int, after *string) (*model.ActorConnection, error) {
-	return actorsVia(ctx, store.OrganizationsByOrganizedEvent, store.AlliancesByOrganizedEvent, obj.ID, first, after)
+func (r *eventResolver) Organizers(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string) (*model.ActorConnection, error) {
+	return actorsVia(ctx, store.OrganizationsByOrganizedEvent, store.AlliancesByOrganizedEvent, obj.ID, pageArgs{first, after, last, before})
 }
 
 // Participants is the resolver for the participants field.
-func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string) (*model.ActorConnection, error) {
-	return actorsVia(ctx, store.OrganizationsByParticipatedEvent, store.AlliancesByParticipatedEvent, obj.ID, first, after)
+func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string) (*model.ActorConnection, error) {
+	return actorsVia(ctx, store.OrganizationsByParticipatedEvent, store.AlliancesByParticipatedEvent, obj.ID, pageArgs{first, after, last, before})
 }
 
 // Hubs is the resolver for the hubs field.
-func (r *eventResolver) Hubs(ctx context.Context, obj *model.Event, first *int, after *string) (*model.HubConnection, error) {
-	return hubsVia(ctx, store.HubsByEvent, obj.ID, first, after)
+func (r *eventResolver) Hubs(ctx context.Context, obj *model.Event, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
+	return hubsVia(ctx, store.HubsByEvent, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // State is the resolver for the state field.
@@ -63,13 +63,13 @@ func (r *hubResolver) State(ctx context.Context, obj *model.Hub) (*model.State, 
 }
 
 // Hosts is the resolver for the hosts field.
-func (r *hubResolver) Hosts(ctx context.Context, obj *model.Hub, first *int, after *string) (*model.OrganizationConnection, error) {
-	return organizationsByID(ctx, obj.HostIDs, first, after)
+func (r *hubResolver) Hosts(ctx context.Context, obj *model.Hub, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
+	return organizationsByID(ctx, obj.HostIDs, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.
-func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, first *int, after *string) (*model.EventConnection, error) {
-	return eventsByID(ctx, obj.EventIDs, first, after)
+func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
+	return eventsByID(ctx, obj.EventIDs, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // State is the resolver for the state field.
@@ -83,23 +83,23 @@ func (r *organizationResolver) Alliances(ctx context.Context, obj *model.Organiz
 	if err != nil {
 		return nil, err
 	}
-	sortBy(alliances, allianceKey)
+	sortBy(alliances, docKey[model.Alliance](byName), byName)
 	return alliances, nil
 }
 
 // Partners is the resolver for the partners field.
-func (r *organizationResolver) Partners(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.OrganizationConnection, error) {
-	return organizationsVia(ctx, store.OrganizationsByPartner, obj.ID, first, after)
+func (r *organizationResolver) Partners(ctx context.Context, obj *model.Organization, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
+	return organizationsVia(ctx, store.OrganizationsByPartner, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.
-func (r *organizationResolver) Events(ctx context.Context, obj *model.Organization, role *model.EventRole, first *int, after *string) (*model.EventConnection, error) {
-	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), first, after)
+func (r *organizationResolver) Events(ctx context.Context, obj *model.Organization, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
+	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Hubs is the resolver for the hubs field.
-func (r *organizationResolver) Hubs(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.HubConnection, error) {
-	return hubsVia(ctx, store.HubsByHost, obj.ID, first, after)
+func (r *organizationResolver) Hubs(ctx context.Context, obj *model.Organization, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
+	return hubsVia(ctx, store.HubsByHost, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Node is the resolver for the node field.
@@ -181,8 +181,12 @@ func (r *queryResolver) Hub(ctx context.Context, id *string, slug *string) (*mod
 }
 
 // Alliances is the resolver for the alliances field.
-func (r *queryResolver) Alliances(ctx context.Context, first *int, after *string) (*model.AllianceConnection, error) {
-	p, total, err := rootList(ctx, r.Resolver, alliancesList, first, after, allianceKey, r.Store.Alliances, store.AllianceCollection, loaders.For(ctx).Alliances)
+func (r *queryResolver) Alliances(ctx context.Context, first *int, after *string, last *int, before *string) (*model.AllianceConnection, error) {
+	a, err := parseList(alliancesList, store.Order{Field: "nameKey"}, store.Filter{}, pageArgs{first, after, last, before})
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := rootList(ctx, r.Resolver, a, r.Store.Alliances, store.AllianceCollection, loaders.For(ctx).Alliances)
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +194,12 @@ func (r *queryResolver) Alliances(ctx context.Context, first *int, after *string
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string) (*model.OrganizationConnection, error) {
-	p, total, err := rootList(ctx, r.Resolver, organizationsList, first, after, organizationKey, r.Store.Organizations, store.OrganizationCollection, loaders.For(ctx).Organizations)
+func (r *queryResolver) Organizations(ctx context.Context, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
+	a, err := orgArgs{filter, orderBy, pageArgs{first, after, last, before}}.parse()
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := rootList(ctx, r.Resolver, a, r.Store.Organizations, store.OrganizationCollection, loaders.For(ctx).Organizations)
 	if err != nil {
 		return nil, err
 	}
@@ -199,8 +207,12 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 }
 
 // States is the resolver for the states field.
-func (r *queryResolver) States(ctx context.Context, first *int, after *string) (*model.StateConnection, error) {
-	p, total, err := rootList(ctx, r.Resolver, statesList, first, after, stateKey, r.Store.States, store.StateCollection, loaders.For(ctx).States)
+func (r *queryResolver) States(ctx context.Context, first *int, after *string, last *int, before *string) (*model.StateConnection, error) {
+	a, err := parseList(statesList, store.Order{Field: "nameKey"}, store.Filter{}, pageArgs{first, after, last, before})
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := rootList(ctx, r.Resolver, a, r.Store.States, store.StateCollection, loaders.For(ctx).States)
 	if err != nil {
 		return nil, err
 	}
@@ -208,8 +220,12 @@ func (r *queryResolver) States(ctx context.Context, first *int, after *string) (
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, first *int, after *string) (*model.EventConnection, error) {
-	p, total, err := rootList(ctx, r.Resolver, eventsList, first, after, eventKey, r.Store.Events, store.EventCollection, loaders.For(ctx).Events)
+func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
+	a, err := eventArgs{filter, orderBy, pageArgs{first, after, last, before}}.parse()
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := rootList(ctx, r.Resolver, a, r.Store.Events, store.EventCollection, loaders.For(ctx).Events)
 	if err != nil {
 		return nil, err
 	}
@@ -217,35 +233,41 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *string) (
 }
 
 // Hubs is the resolver for the hubs field.
-func (r *queryResolver) Hubs(ctx context.Context, first *int, after *string) (*model.HubConnection, error) {
-	p, total, err := rootList(ctx, r.Resolver, hubsList, first, after, hubKey, r.Store.Hubs, store.HubCollection, loaders.For(ctx).Hubs)
+func (r *queryResolver) Hubs(ctx context.Context, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
+	a, err := hubArgs{filter, orderBy, pageArgs{first, after, last, before}}.parse()
+	if err != nil {
+		return nil, err
+	}
+	p, total, err := rootList(ctx, r.Resolver, a, r.Store.Hubs, store.HubCollection, loaders.For(ctx).Hubs)
 	if err != nil {
 		return nil, err
 	}
 	return hubConnection(p, total), nil
 }
 
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context, dimension model.CoverageDimension, filter *model.CoverageFilter) ([]*model.CoverageBucket, error) {
+	return r.coverage(ctx, dimension, filter)
+}
+
+// CoverageGaps is the resolver for the coverageGaps field.
+func (r *queryResolver) CoverageGaps(ctx context.Context, filter *model.CoverageFilter) ([]*model.CoverageGap, error) {
+	return r.coverageGaps(ctx, filter)
+}
+
 // Organizations is the resolver for the organizations field.
-func (r *stateResolver) Organizations(ctx context.Context, obj *model.State, first *int, after *string) (*model.OrganizationConnection, error) {
-	return organizationsVia(ctx, store.OrganizationsByState, obj.ID, first, after)
+func (r *stateResolver) Organizations(ctx context.Context, obj *model.State, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
+	return organizationsVia(ctx, store.OrganizationsByState, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Hubs is the resolver for the hubs field.
-func (r *stateResolver) Hubs(ctx context.Context, obj *model.State, first *int, after *string) (*model.HubConnection, error) {
-	return hubsVia(ctx, store.HubsByState, obj.ID, first, after)
+func (r *stateResolver) Hubs(ctx context.Context, obj *model.State, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
+	return hubsVia(ctx, store.HubsByState, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.
-func (r *stateResolver) Events(ctx context.Context, obj *model.State, first *int, after *string) (*model.EventConnection, error) {
-	args, err := parsePage(eventsList, first, after)
-	if err != nil {
-		return nil, err
-	}
-	all, err := loaders.For(ctx).EventsBy(ctx, store.EventsByState, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	return eventConnection(pageInMemory(eventsList, all, eventKey, args)), nil
+func (r *stateResolver) Events(ctx context.Context, obj *model.State, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
+	return eventsVia(ctx, store.EventsByState, obj.ID, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Alliance returns AllianceResolver implementation.

@@ -641,7 +641,7 @@ func TestGraphQLErrors(t *testing.T) {
 	}{
 		{"SyntaxError", `{ alliances { edges `},
 		{"UnknownField", `{ alliances { nope } }`},
-		{"UnknownArgument", `{ alliances(last: 3) { totalCount } }`},
+		{"UnknownArgument", `{ alliances(limit: 3) { totalCount } }`},
 		{"WrongArgumentType", `{ alliances(first: "three") { totalCount } }`},
 	}
 	for _, c := range malformed {

@@ -84,14 +84,14 @@ func bySlug[T any](ctx context.Context, s *Store, coll, slug string) (*T, error)
 	return findOne[T](ctx, s.coll(coll), bson.D{{Key: "slug", Value: slug}})
 }
 
-// list returns one page of a whole collection in list order.
+// list returns one page of a collection in the page's order (by default, the collection's).
 func list[T any](ctx context.Context, s *Store, coll string, p Page) ([]*T, error) {
-	field := sortFields[coll]
-	filter := bson.D{}
-	if p.After != nil {
-		filter = keyset(field, *p.After)
+	filter, sort := p.query(sortFields[coll])
+	docs, err := findAll[T](ctx, s.coll(coll), filter, sort, p.Limit)
+	if err != nil {
+		return nil, err
 	}
-	return findAll[T](ctx, s.coll(coll), filter, sortBy(field), p.Limit)
+	return inListOrder(p, docs), nil
 }
 
 // FindAlliances returns, by name, the alliances that any of matches selects.
@@ -144,27 +144,27 @@ func (s *Store) HubBySlug(ctx context.Context, slug string) (*model.Hub, error) 
 	return bySlug[model.Hub](ctx, s, hubsColl, slug)
 }
 
-// Alliances returns one page of all alliances, by name.
+// Alliances returns one page of alliances, by name unless the page says otherwise.
 func (s *Store) Alliances(ctx context.Context, p Page) ([]*model.Alliance, error) {
 	return list[model.Alliance](ctx, s, alliancesColl, p)
 }
 
-// Organizations returns one page of all organizations, by name.
+// Organizations returns one page of organizations, by name unless the page says otherwise.
 func (s *Store) Organizations(ctx context.Context, p Page) ([]*model.Organization, error) {
 	return list[model.Organization](ctx, s, organizationsColl, p)
 }
 
-// States returns one page of all states and provinces, by name.
+// States returns one page of states and provinces, by name unless the page says otherwise.
 func (s *Store) States(ctx context.Context, p Page) ([]*model.State, error) {
 	return list[model.State](ctx, s, statesColl, p)
 }
 
-// Events returns one page of all events, by start date.
+// Events returns one page of events, by start date unless the page says otherwise.
 func (s *Store) Events(ctx context.Context, p Page) ([]*model.Event, error) {
 	return list[model.Event](ctx, s, eventsColl, p)
 }
 
-// Hubs returns one page of all hubs, by name.
+// Hubs returns one page of hubs, by name unless the page says otherwise.
 func (s *Store) Hubs(ctx context.Context, p Page) ([]*model.Hub, error) {
 	return list[model.Hub](ctx, s, hubsColl, p)
 }
@@ -181,7 +181,7 @@ const (
 	HubCollection          Collection = hubsColl
 )
 
-// Count returns how many documents the collection holds.
-func (s *Store) Count(ctx context.Context, c Collection) (int, error) {
-	return count(ctx, s.coll(string(c)), bson.D{})
+// Count returns how many documents of the collection pass f.
+func (s *Store) Count(ctx context.Context, c Collection, f Filter) (int, error) {
+	return count(ctx, s.coll(string(c)), f.BSON())
 }

@@ -1,6 +1,10 @@
 package store
 
-import "go.mongodb.org/mongo-driver/v2/bson"
+import (
+	"slices"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
 
 // Key is a position in a sorted list: the value of the sort field and the id that breaks ties.
 type Key struct {
@@ -8,7 +12,7 @@ type Key struct {
 	ID    string
 }
 
-// Less reports whether k sorts before o.
+// Less reports whether k sorts before o in ascending order.
 func (k Key) Less(o Key) bool {
 	if k.Value != o.Value {
 		return k.Value < o.Value
@@ -16,20 +20,66 @@ func (k Key) Less(o Key) bool {
 	return k.ID < o.ID
 }
 
-// Page asks for at most Limit documents that sort after After (all from the start when After is
-// nil), in ascending order of (sort field, _id). Paging by key, not by skip, makes a page deep in a
-// list cost what the first page costs, and keeps cursors valid across unrelated writes.
-type Page struct {
-	After *Key
-	Limit int
+// Before reports whether k comes before o in a list sorted by order.
+func (o Order) Before(k, other Key) bool {
+	if o.Desc {
+		return other.Less(k)
+	}
+	return k.Less(other)
 }
 
-// keyset returns the filter for the documents after k in (field, _id) order.
-func keyset(field string, k Key) bson.D {
-	return bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: field, Value: bson.D{{Key: "$gt", Value: k.Value}}}},
-		bson.D{{Key: field, Value: k.Value}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: k.ID}}}},
-	}}}
+// Page asks for one page of a sorted list. Paging is by key, not by skip: a page deep in a list
+// costs what the first page costs, and cursors stay valid across unrelated writes.
+//
+// Forward (Backward false): at most Limit documents after After (from the start when nil), in
+// list order. Backward: at most Limit documents before Before (from the end when nil), also
+// returned in list order.
+type Page struct {
+	Filter   Filter
+	Order    Order
+	After    *Key
+	Before   *Key
+	Backward bool
+	Limit    int
+}
+
+// query returns the find filter and sort of the page.
+func (p Page) query(defaultField string) (bson.D, bson.D) {
+	order := p.Order
+	if order.Field == "" {
+		order.Field = defaultField
+	}
+	filter := p.Filter.BSON()
+	// Reading backwards runs the list in the opposite direction from the cursor.
+	reverse := order.Desc != p.Backward
+	cursor := p.After
+	if p.Backward {
+		cursor = p.Before
+	}
+	if cursor != nil {
+		op := "$gt"
+		if reverse {
+			op = "$lt"
+		}
+		v := dbValue(order.Field, cursor.Value)
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: order.Field, Value: bson.D{{Key: op, Value: v}}}},
+			bson.D{{Key: order.Field, Value: v}, {Key: "_id", Value: bson.D{{Key: op, Value: cursor.ID}}}},
+		}})
+	}
+	dir := 1
+	if reverse {
+		dir = -1
+	}
+	return filter, bson.D{{Key: order.Field, Value: dir}, {Key: "_id", Value: dir}}
+}
+
+// inListOrder puts a backward page's documents back in list order.
+func inListOrder[T any](p Page, docs []*T) []*T {
+	if p.Backward {
+		slices.Reverse(docs)
+	}
+	return docs
 }
 
 // sortBy returns the sort of a list ordered by field, ties broken by _id.

@@ -57,7 +57,7 @@ func wantCounts(t *testing.T, db *storetest.DB, docs store.Documents) {
 		{store.EventCollection, len(docs.Events)},
 		{store.HubCollection, len(docs.Hubs)},
 	} {
-		got, err := db.Count(t.Context(), c.coll)
+		got, err := db.Count(t.Context(), c.coll, store.Filter{})
 		if err != nil {
 			t.Fatalf("count %s: %v", c.coll, err)
 		}

@@ -108,7 +108,7 @@ func TestEnsureIndexes(t *testing.T) {
 		if !mongo.IsDuplicateKeyError(err) {
 			t.Errorf("insert a second organization with the same slug: got error %v; want a duplicate-key error", err)
 		}
-		if n, err := db.Count(t.Context(), store.OrganizationCollection); err != nil || n != 1 {
+		if n, err := db.Count(t.Context(), store.OrganizationCollection, store.Filter{}); err != nil || n != 1 {
 			t.Errorf("Count = %d, %v; want 1, nil", n, err)
 		}
 	})
@@ -370,7 +370,7 @@ func TestCount(t *testing.T) {
 	t.Run("EmptyDatabase", func(t *testing.T) {
 		t.Parallel()
 		db := storetest.New(t)
-		if n, err := db.Count(t.Context(), store.OrganizationCollection); err != nil || n != 0 {
+		if n, err := db.Count(t.Context(), store.OrganizationCollection, store.Filter{}); err != nil || n != 0 {
 			t.Errorf("Count = %d, %v; want 0, nil", n, err)
 		}
 	})
@@ -380,7 +380,7 @@ func TestCount(t *testing.T) {
 		db := storetest.Seeded(t, 1)
 		wantCounts(t, db, bundledDocuments(t, 1))
 		db.Commands.Reset()
-		if _, err := db.Count(t.Context(), store.HubCollection); err != nil {
+		if _, err := db.Count(t.Context(), store.HubCollection, store.Filter{}); err != nil {
 			t.Fatalf("Count: %v", err)
 		}
 		if got, want := db.Commands.Total(), 1; got != want {

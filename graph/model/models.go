@@ -39,6 +39,9 @@ type Organization struct {
 	Website              *string          `bson:"website,omitempty"`
 	City                 *string          `bson:"city,omitempty"`
 	StateID              *string          `bson:"stateId,omitempty"`
+	Country              *string          `bson:"country,omitempty"` // the state's, for filters
+	Region               *string          `bson:"region,omitempty"`  // the state's, for filters
+	StateSort            string           `bson:"stateSort"`         // see StateSort
 	Lat                  *float64         `bson:"lat,omitempty"`
 	Lng                  *float64         `bson:"lng,omitempty"`
 	AllianceIDs          []string         `bson:"allianceIds"`
@@ -89,6 +92,8 @@ type Event struct {
 	City        *string   `bson:"city,omitempty"`
 	StateID     *string   `bson:"stateId,omitempty"`
 	Country     string    `bson:"country"`
+	Region      *string   `bson:"region,omitempty"` // the state's, for filters
+	StateSort   string    `bson:"stateSort"`        // see StateSort
 	Lat         *float64  `bson:"lat,omitempty"`
 	Lng         *float64  `bson:"lng,omitempty"`
 	Description *string   `bson:"description,omitempty"`
@@ -107,15 +112,23 @@ type Hub struct {
 	Setting    HubSetting    `bson:"setting"`
 	City       string        `bson:"city"`
 	StateID    string        `bson:"stateId"`
+	Country    string        `bson:"country"`   // the state's, for filters
+	Region     string        `bson:"region"`    // the state's, for filters
+	StateSort  string        `bson:"stateSort"` // see StateSort
 	Lat        float64       `bson:"lat"`
 	Lng        float64       `bson:"lng"`
 	Activities []HubActivity `bson:"activities"`
 	HostIDs    []string      `bson:"hostIds"`
 	EventIDs   []string      `bson:"eventIds"`
-	Sources    []*Source     `bson:"sources"`
-	Sample     bool          `bson:"sample"`
-	CreatedAt  time.Time     `bson:"createdAt"`
-	UpdatedAt  time.Time     `bson:"updatedAt"`
+	// AllianceIDs, Communities and Issues are the union of the hosts' (for filters and coverage);
+	// a write that changes a host's lists or a hub's hosts must update them.
+	AllianceIDs []string    `bson:"allianceIds"`
+	Communities []Community `bson:"communities"`
+	Issues      []Issue     `bson:"issues"`
+	Sources     []*Source   `bson:"sources"`
+	Sample      bool        `bson:"sample"`
+	CreatedAt   time.Time   `bson:"createdAt"`
+	UpdatedAt   time.Time   `bson:"updatedAt"`
 }
 
 // IsNode marks Alliance as a Node.
@@ -168,3 +181,12 @@ func (Event) IsEntity() {}
 
 // IsEntity marks Hub as a federation entity.
 func (Hub) IsEntity() {}
+
+// StateSort returns the key that sorts records by state or province code, then by name, with
+// those that have no state last.
+func StateSort(stateCode, nameKey string) string {
+	if stateCode == "" {
+		stateCode = "~~" // after every two-letter code
+	}
+	return stateCode + "\x1f" + nameKey
+}

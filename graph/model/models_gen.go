@@ -25,16 +25,118 @@ type AllianceByIDsInput struct {
 	ID string `json:"ID"`
 }
 
+// One value of a coverage dimension and what it holds.
+type CoverageBucket struct {
+	// The value: a state code, an alliance id, an enum value, a region or a country code.
+	Key string `json:"key"`
+	// The value in words.
+	Label string `json:"label"`
+	// The state or province, for the STATE dimension.
+	State *State `json:"state,omitempty"`
+	// The alliance, for the ALLIANCE dimension.
+	Alliance      *Alliance `json:"alliance,omitempty"`
+	Organizations int       `json:"organizations"`
+	// Hubs in this bucket; for COMMUNITY and ISSUE, hubs whose hosts are in it.
+	Hubs int `json:"hubs"`
+	// Events in this bucket, or null where events cannot be counted by it (COMMUNITY, ISSUE, or a filter events do not have).
+	Events *int `json:"events,omitempty"`
+}
+
+// Narrows what coverage counts. Each measure applies the fields it can: alliances, community and
+// issue narrow organizations and hubs (through their hosts) but not events, so with any of them the
+// events count is null.
+type CoverageFilter struct {
+	Alliances []string    `json:"alliances,omitempty"`
+	States    []string    `json:"states,omitempty"`
+	Country   []string    `json:"country,omitempty"`
+	Region    []string    `json:"region,omitempty"`
+	Community []Community `json:"community,omitempty"`
+	Issue     []Issue     `json:"issue,omitempty"`
+	Sample    *bool       `json:"sample,omitempty"`
+}
+
+// A state or province where coverage is missing.
+type CoverageGap struct {
+	State         *State `json:"state"`
+	Organizations int    `json:"organizations"`
+	Hubs          int    `json:"hubs"`
+}
+
 type EventByIDsInput struct {
 	ID string `json:"ID"`
+}
+
+// Narrows a list of events.
+type EventFilter struct {
+	Kind    []EventKind `json:"kind,omitempty"`
+	States  []string    `json:"states,omitempty"`
+	Country []string    `json:"country,omitempty"`
+	Region  []string    `json:"region,omitempty"`
+	Sample  *bool       `json:"sample,omitempty"`
+	Search  *string     `json:"search,omitempty"`
+	// Events that end on or after this date.
+	From *Date `json:"from,omitempty"`
+	// Events that start on or before this date.
+	To *Date `json:"to,omitempty"`
+}
+
+type EventOrder struct {
+	Field     EventOrderField `json:"field"`
+	Direction SortDirection   `json:"direction"`
 }
 
 type HubByIDsInput struct {
 	ID string `json:"ID"`
 }
 
+// Narrows a list of hubs. Alliances, communities and issues are those of the hub's host
+// organizations.
+type HubFilter struct {
+	Setting   []HubSetting  `json:"setting,omitempty"`
+	Activity  []HubActivity `json:"activity,omitempty"`
+	Alliances []string      `json:"alliances,omitempty"`
+	States    []string      `json:"states,omitempty"`
+	Country   []string      `json:"country,omitempty"`
+	Region    []string      `json:"region,omitempty"`
+	Community []Community   `json:"community,omitempty"`
+	Issue     []Issue       `json:"issue,omitempty"`
+	Sample    *bool         `json:"sample,omitempty"`
+	Search    *string       `json:"search,omitempty"`
+}
+
+type HubOrder struct {
+	Field     HubOrderField `json:"field"`
+	Direction SortDirection `json:"direction"`
+}
+
 type OrganizationByIDsInput struct {
 	ID string `json:"ID"`
+}
+
+// Narrows a list of organizations. Fields combine with AND; a list matches any of its values; an
+// omitted field does not narrow.
+type OrganizationFilter struct {
+	Kind []OrganizationKind `json:"kind,omitempty"`
+	// Alliance ids, such as `alliance:climate-justice-alliance`.
+	Alliances []string `json:"alliances,omitempty"`
+	// State and province postal codes, such as `NM` or `QC`.
+	States []string `json:"states,omitempty"`
+	// ISO 3166-1 alpha-2 country codes: `US`, `CA`.
+	Country []string `json:"country,omitempty"`
+	// Census regions (US) or regions of Canada, as `State.region` spells them.
+	Region     []string     `json:"region,omitempty"`
+	Community  []Community  `json:"community,omitempty"`
+	Issue      []Issue      `json:"issue,omitempty"`
+	Generation []Generation `json:"generation,omitempty"`
+	// True for sample data only, false for facts only.
+	Sample *bool `json:"sample,omitempty"`
+	// Part of the name, ignoring case and accents (1 to 100 characters); matched literally.
+	Search *string `json:"search,omitempty"`
+}
+
+type OrganizationOrder struct {
+	Field     OrganizationOrderField `json:"field"`
+	Direction SortDirection          `json:"direction"`
 }
 
 type Query struct {
@@ -108,6 +210,76 @@ func (e Community) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What coverage is counted by.
+type CoverageDimension string
+
+const (
+	// Every US state, DC, territory and Canadian province and territory.
+	CoverageDimensionState CoverageDimension = "STATE"
+	// The four alliances.
+	CoverageDimensionAlliance CoverageDimension = "ALLIANCE"
+	// The communities organizations come from.
+	CoverageDimensionCommunity CoverageDimension = "COMMUNITY"
+	// The issues organizations work on.
+	CoverageDimensionIssue CoverageDimension = "ISSUE"
+	// Census regions and regions of Canada.
+	CoverageDimensionRegion CoverageDimension = "REGION"
+	// Countries.
+	CoverageDimensionCountry CoverageDimension = "COUNTRY"
+)
+
+var AllCoverageDimension = []CoverageDimension{
+	CoverageDimensionState,
+	CoverageDimensionAlliance,
+	CoverageDimensionCommunity,
+	CoverageDimensionIssue,
+	CoverageDimensionRegion,
+	CoverageDimensionCountry,
+}
+
+func (e CoverageDimension) IsValid() bool {
+	switch e {
+	case CoverageDimensionState, CoverageDimensionAlliance, CoverageDimensionCommunity, CoverageDimensionIssue, CoverageDimensionRegion, CoverageDimensionCountry:
+		return true
+	}
+	return false
+}
+
+func (e CoverageDimension) String() string {
+	return string(e)
+}
+
+func (e *CoverageDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverageDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverageDimension", str)
+	}
+	return nil
+}
+
+func (e CoverageDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverageDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverageDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What kind of mobilization an event is.
 type EventKind string
 
@@ -163,6 +335,68 @@ func (e *EventKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of events is sorted by; ties are broken by id.
+type EventOrderField string
+
+const (
+	EventOrderFieldStartDate EventOrderField = "START_DATE"
+	EventOrderFieldName      EventOrderField = "NAME"
+	EventOrderFieldState     EventOrderField = "STATE"
+	EventOrderFieldCreated   EventOrderField = "CREATED"
+	EventOrderFieldUpdated   EventOrderField = "UPDATED"
+)
+
+var AllEventOrderField = []EventOrderField{
+	EventOrderFieldStartDate,
+	EventOrderFieldName,
+	EventOrderFieldState,
+	EventOrderFieldCreated,
+	EventOrderFieldUpdated,
+}
+
+func (e EventOrderField) IsValid() bool {
+	switch e {
+	case EventOrderFieldStartDate, EventOrderFieldName, EventOrderFieldState, EventOrderFieldCreated, EventOrderFieldUpdated:
+		return true
+	}
+	return false
+}
+
+func (e EventOrderField) String() string {
+	return string(e)
+}
+
+func (e *EventOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventOrderField", str)
+	}
+	return nil
+}
+
+func (e EventOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -337,6 +571,66 @@ func (e *HubActivity) UnmarshalJSON(b []byte) error {
 }
 
 func (e HubActivity) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of hubs is sorted by; ties are broken by id.
+type HubOrderField string
+
+const (
+	HubOrderFieldName    HubOrderField = "NAME"
+	HubOrderFieldState   HubOrderField = "STATE"
+	HubOrderFieldCreated HubOrderField = "CREATED"
+	HubOrderFieldUpdated HubOrderField = "UPDATED"
+)
+
+var AllHubOrderField = []HubOrderField{
+	HubOrderFieldName,
+	HubOrderFieldState,
+	HubOrderFieldCreated,
+	HubOrderFieldUpdated,
+}
+
+func (e HubOrderField) IsValid() bool {
+	switch e {
+	case HubOrderFieldName, HubOrderFieldState, HubOrderFieldCreated, HubOrderFieldUpdated:
+		return true
+	}
+	return false
+}
+
+func (e HubOrderField) String() string {
+	return string(e)
+}
+
+func (e *HubOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HubOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HubOrderField", str)
+	}
+	return nil
+}
+
+func (e HubOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HubOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HubOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -530,6 +824,68 @@ func (e OrganizationKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a list of organizations is sorted by; ties are broken by id.
+type OrganizationOrderField string
+
+const (
+	// The name, ignoring case and accents.
+	OrganizationOrderFieldName OrganizationOrderField = "NAME"
+	// The state or province code, then the name; those without a state come last.
+	OrganizationOrderFieldState   OrganizationOrderField = "STATE"
+	OrganizationOrderFieldCreated OrganizationOrderField = "CREATED"
+	OrganizationOrderFieldUpdated OrganizationOrderField = "UPDATED"
+)
+
+var AllOrganizationOrderField = []OrganizationOrderField{
+	OrganizationOrderFieldName,
+	OrganizationOrderFieldState,
+	OrganizationOrderFieldCreated,
+	OrganizationOrderFieldUpdated,
+}
+
+func (e OrganizationOrderField) IsValid() bool {
+	switch e {
+	case OrganizationOrderFieldName, OrganizationOrderFieldState, OrganizationOrderFieldCreated, OrganizationOrderFieldUpdated:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationOrderField) String() string {
+	return string(e)
+}
+
+func (e *OrganizationOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationOrderField", str)
+	}
+	return nil
+}
+
+func (e OrganizationOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How a partner organization relates to the coalition, in the announcement's words.
 type PartnerRole string
 
@@ -583,6 +939,62 @@ func (e *PartnerRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e PartnerRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way a list runs.
+type SortDirection string
+
+const (
+	SortDirectionAsc  SortDirection = "ASC"
+	SortDirectionDesc SortDirection = "DESC"
+)
+
+var AllSortDirection = []SortDirection{
+	SortDirectionAsc,
+	SortDirectionDesc,
+}
+
+func (e SortDirection) IsValid() bool {
+	switch e {
+	case SortDirectionAsc, SortDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e SortDirection) String() string {
+	return string(e)
+}
+
+func (e *SortDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SortDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SortDirection", str)
+	}
+	return nil
+}
+
+func (e SortDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SortDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SortDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

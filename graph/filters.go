@@ -1,0 +1,318 @@
+package graph
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"rootsgraph/graph/model"
+	"rootsgraph/store"
+)
+
+// This file turns the GraphQL filter and order inputs into store filters and orders, checking
+// every value first, so that bad input costs no database command and user text is only ever a
+// value: never an operator, never a pattern.
+
+const (
+	maxFilterValues = 100
+	maxSearch       = 100
+)
+
+var (
+	statePattern   = regexp.MustCompile(`^[A-Z]{2}$`)
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	slugPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// filterBuilder collects clauses and the first problem found.
+type filterBuilder struct {
+	f   store.Filter
+	err error
+}
+
+func (b *filterBuilder) fail(format string, args ...any) {
+	if b.err == nil {
+		b.err = badInput(format, args...)
+	}
+}
+
+func (b *filterBuilder) clause(field string, values []string) {
+	if values == nil {
+		return
+	}
+	if len(values) == 0 {
+		b.fail("filter %s is an empty list, which nothing matches: omit it to match everything", field)
+		return
+	}
+	if len(values) > maxFilterValues {
+		b.fail("filter lists hold at most %d values; got %d", maxFilterValues, len(values))
+		return
+	}
+	b.f.Clauses = append(b.f.Clauses, store.Clause{Field: field, Values: values})
+}
+
+// states adds a clause on stateId from postal codes, which may be given in either case.
+func (b *filterBuilder) states(codes []string) {
+	if codes == nil {
+		return
+	}
+	ids := make([]string, len(codes))
+	for i, c := range codes {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if !statePattern.MatchString(c) {
+			b.fail("states: %q is not a two-letter postal code such as NM or QC", codes[i])
+			return
+		}
+		ids[i] = model.StateID(c)
+	}
+	b.clause("stateId", ids)
+}
+
+func (b *filterBuilder) countries(codes []string) {
+	if codes == nil {
+		return
+	}
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = strings.ToUpper(strings.TrimSpace(c))
+		if !countryPattern.MatchString(out[i]) {
+			b.fail("country: %q is not a two-letter ISO 3166 country code such as US or CA", c)
+			return
+		}
+	}
+	b.clause("country", out)
+}
+
+func (b *filterBuilder) regions(regions []string) {
+	if regions == nil {
+		return
+	}
+	for _, r := range regions {
+		if strings.TrimSpace(r) == "" || len(r) > 60 {
+			b.fail("region: %q is not a region name such as West or Prairies", r)
+			return
+		}
+	}
+	b.clause("region", regions)
+}
+
+func (b *filterBuilder) alliances(ids []string) {
+	if ids == nil {
+		return
+	}
+	for _, id := range ids {
+		prefix, slug, ok := model.SplitID(id)
+		if !ok || prefix != model.AlliancePrefix || !slugPattern.MatchString(slug) {
+			b.fail("alliances: %q is not an alliance id such as alliance:climate-justice-alliance", id)
+			return
+		}
+	}
+	b.clause("allianceIds", ids)
+}
+
+func (b *filterBuilder) sample(v *bool) { b.f.Sample = v }
+
+func (b *filterBuilder) search(s *string) {
+	if s == nil {
+		return
+	}
+	key := model.NameKey(*s)
+	switch {
+	case key == "":
+		b.fail("search is empty: give 1 to %d characters of a name, or omit it", maxSearch)
+	case utf8.RuneCountInString(*s) > maxSearch:
+		b.fail("search is longer than %d characters; give part of a name", maxSearch)
+	default:
+		b.f.Search = key
+	}
+}
+
+func enumClause[T ~string](b *filterBuilder, field string, values []T) {
+	if values == nil {
+		return
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	b.clause(field, out)
+}
+
+// organizationFilter checks an organization filter and returns it as a store filter.
+func organizationFilter(in *model.OrganizationFilter) (store.Filter, error) {
+	b := &filterBuilder{}
+	if in == nil {
+		return b.f, nil
+	}
+	enumClause(b, "kind", in.Kind)
+	b.alliances(in.Alliances)
+	b.states(in.States)
+	b.countries(in.Country)
+	b.regions(in.Region)
+	enumClause(b, "communities", in.Community)
+	enumClause(b, "issues", in.Issue)
+	enumClause(b, "generations", in.Generation)
+	b.sample(in.Sample)
+	b.search(in.Search)
+	return b.f, b.err
+}
+
+// hubFilter checks a hub filter and returns it as a store filter.
+func hubFilter(in *model.HubFilter) (store.Filter, error) {
+	b := &filterBuilder{}
+	if in == nil {
+		return b.f, nil
+	}
+	enumClause(b, "setting", in.Setting)
+	enumClause(b, "activities", in.Activity)
+	b.alliances(in.Alliances)
+	b.states(in.States)
+	b.countries(in.Country)
+	b.regions(in.Region)
+	enumClause(b, "communities", in.Community)
+	enumClause(b, "issues", in.Issue)
+	b.sample(in.Sample)
+	b.search(in.Search)
+	return b.f, b.err
+}
+
+// eventFilter checks an event filter and returns it as a store filter.
+func eventFilter(in *model.EventFilter) (store.Filter, error) {
+	b := &filterBuilder{}
+	if in == nil {
+		return b.f, nil
+	}
+	enumClause(b, "kind", in.Kind)
+	b.states(in.States)
+	b.countries(in.Country)
+	b.regions(in.Region)
+	b.sample(in.Sample)
+	b.search(in.Search)
+	if in.From != nil {
+		b.f.EndsFrom = string(*in.From)
+	}
+	if in.To != nil {
+		b.f.StartsTo = string(*in.To)
+	}
+	if in.From != nil && in.To != nil && *in.From > *in.To {
+		b.fail("from (%s) is after to (%s)", *in.From, *in.To)
+	}
+	return b.f, b.err
+}
+
+// coverageFilters checks a coverage filter and returns it for organizations, hubs and events;
+// eventsApply is false when it uses a field that events do not have.
+func coverageFilters(in *model.CoverageFilter) (orgs, hubs, events store.Filter, eventsApply bool, err error) {
+	b := &filterBuilder{}
+	if in == nil {
+		return b.f, b.f, b.f, true, nil
+	}
+	b.states(in.States)
+	b.countries(in.Country)
+	b.regions(in.Region)
+	b.sample(in.Sample)
+	events = b.f
+	events.Clauses = append([]store.Clause(nil), b.f.Clauses...)
+	b.alliances(in.Alliances)
+	enumClause(b, "communities", in.Community)
+	enumClause(b, "issues", in.Issue)
+	eventsApply = in.Alliances == nil && in.Community == nil && in.Issue == nil
+	return b.f, b.f, events, eventsApply, b.err
+}
+
+func direction(d model.SortDirection) bool { return d == model.SortDirectionDesc }
+
+// organizationOrder returns the store order of an organization list.
+func organizationOrder(in *model.OrganizationOrder) store.Order {
+	if in == nil {
+		return store.Order{Field: "nameKey"}
+	}
+	field := map[model.OrganizationOrderField]string{
+		model.OrganizationOrderFieldName:    "nameKey",
+		model.OrganizationOrderFieldState:   "stateSort",
+		model.OrganizationOrderFieldCreated: "createdAt",
+		model.OrganizationOrderFieldUpdated: "updatedAt",
+	}[in.Field]
+	if field == "" {
+		field = "nameKey"
+	}
+	return store.Order{Field: field, Desc: direction(in.Direction)}
+}
+
+// hubOrder returns the store order of a hub list.
+func hubOrder(in *model.HubOrder) store.Order {
+	if in == nil {
+		return store.Order{Field: "nameKey"}
+	}
+	field := map[model.HubOrderField]string{
+		model.HubOrderFieldName:    "nameKey",
+		model.HubOrderFieldState:   "stateSort",
+		model.HubOrderFieldCreated: "createdAt",
+		model.HubOrderFieldUpdated: "updatedAt",
+	}[in.Field]
+	if field == "" {
+		field = "nameKey"
+	}
+	return store.Order{Field: field, Desc: direction(in.Direction)}
+}
+
+// eventOrder returns the store order of an event list.
+func eventOrder(in *model.EventOrder) store.Order {
+	if in == nil {
+		return store.Order{Field: "startDate"}
+	}
+	field := map[model.EventOrderField]string{
+		model.EventOrderFieldStartDate: "startDate",
+		model.EventOrderFieldName:      "nameKey",
+		model.EventOrderFieldState:     "stateSort",
+		model.EventOrderFieldCreated:   "createdAt",
+		model.EventOrderFieldUpdated:   "updatedAt",
+	}[in.Field]
+	if field == "" {
+		field = "startDate"
+	}
+	return store.Order{Field: field, Desc: direction(in.Direction)}
+}
+
+// The argument bundles of each kind of connection, as resolvers receive them.
+type (
+	orgArgs struct {
+		filter *model.OrganizationFilter
+		order  *model.OrganizationOrder
+		pageArgs
+	}
+	hubArgs struct {
+		filter *model.HubFilter
+		order  *model.HubOrder
+		pageArgs
+	}
+	eventArgs struct {
+		filter *model.EventFilter
+		order  *model.EventOrder
+		pageArgs
+	}
+)
+
+func (a orgArgs) parse() (listArgs, error) {
+	f, err := organizationFilter(a.filter)
+	if err != nil {
+		return listArgs{}, err
+	}
+	return parseList(organizationsList, organizationOrder(a.order), f, a.pageArgs)
+}
+
+func (a hubArgs) parse() (listArgs, error) {
+	f, err := hubFilter(a.filter)
+	if err != nil {
+		return listArgs{}, err
+	}
+	return parseList(hubsList, hubOrder(a.order), f, a.pageArgs)
+}
+
+func (a eventArgs) parse() (listArgs, error) {
+	f, err := eventFilter(a.filter)
+	if err != nil {
+		return listArgs{}, err
+	}
+	return parseList(eventsList, eventOrder(a.order), f, a.pageArgs)
+}

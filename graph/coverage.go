@@ -84,7 +84,7 @@ func (r *Resolver) countCoverage(ctx context.Context, dim model.CoverageDimensio
 	switch dim {
 	case model.CoverageDimensionState, model.CoverageDimensionRegion, model.CoverageDimensionCountry:
 		g.Go(func() (err error) {
-			states, err = r.Store.States(gctx, store.Page{})
+			states, err = r.Store.States(gctx, store.Page{Filter: stateDomain(orgF)})
 			return err
 		})
 	case model.CoverageDimensionAlliance:
@@ -183,6 +183,21 @@ func (r *Resolver) countCoverage(ctx context.Context, dim model.CoverageDimensio
 		}
 	}
 	return out, nil
+}
+
+// stateDomain narrows the states and provinces that get a bucket to those the filter's
+// geography (states, country, region) allows, so that a map of Canada shows only Canada.
+func stateDomain(f store.Filter) store.Filter {
+	var out store.Filter
+	for _, c := range f.Clauses {
+		switch c.Field {
+		case "stateId":
+			out.Clauses = append(out.Clauses, store.Clause{Field: "_id", Values: c.Values})
+		case "country", "region":
+			out.Clauses = append(out.Clauses, c)
+		}
+	}
+	return out
 }
 
 func mapsKeys(m map[string]bool) func(func(string) bool) {

@@ -15,7 +15,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"rootsgraph/graph"
-	"rootsgraph/store"
 )
 
 // queryCacheSize is how many parsed and validated query documents are kept, so that a query seen
@@ -24,8 +23,8 @@ const queryCacheSize = 1000
 
 // newGraphQLHandler builds the GraphQL endpoint: queries over GET, queries and mutations over
 // POST with a JSON body, and nothing else (no multipart, no form posts).
-func newGraphQLHandler(logger *slog.Logger, s *store.Store, opts serverOptions) *handler.Server {
-	h := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: s}}))
+func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serverOptions) *handler.Server {
+	h := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"rootsgraph/graph"
+	"rootsgraph/graph/model"
+)
+
+// handleCoverageSVG draws coverage by state and province as a tile-grid map:
+//
+//	GET /coverage.svg?dimension=STATE&measure=organizations&alliances=alliance:climate-justice-alliance
+//
+// measure is organizations, hubs or events; the filter parameters are those of CoverageFilter
+// (alliances, states, country, region, community, issue, sample), each a comma-separated list or
+// repeated. It answers through the same resolver as the coverage query, so the counts, the
+// validation and the error codes are the same.
+func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if d := q.Get("dimension"); d != "" && d != string(model.CoverageDimensionState) {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+				"dimension: the map shows states and provinces; use dimension=STATE or omit it")
+			return
+		}
+		measure := q.Get("measure")
+		if measure == "" {
+			measure = "organizations"
+		}
+		if measure != "organizations" && measure != "hubs" && measure != "events" {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+				fmt.Sprintf("measure: %q is not one of organizations, hubs, events", measure))
+			return
+		}
+		filter, err := coverageFilterFromQuery(q)
+		if err != nil {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			return
+		}
+		buckets, err := resolver.Query().Coverage(r.Context(), model.CoverageDimensionState, filter)
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, gqlErr.Message)
+			return
+		}
+		if err != nil {
+			writeHTTPError(w, http.StatusServiceUnavailable, graph.CodeInternal, "coverage could not be counted; try again")
+			return
+		}
+		values := make([]tileValue, 0, len(buckets))
+		for _, b := range buckets {
+			v := b.Organizations
+			switch measure {
+			case "hubs":
+				v = b.Hubs
+			case "events":
+				if b.Events == nil {
+					continue // not countable with this filter: drawn as no data
+				}
+				v = *b.Events
+			}
+			values = append(values, tileValue{Code: b.Key, Name: b.Label, Value: v})
+		}
+		title := strings.ToUpper(measure[:1]) + measure[1:] + " by state and province"
+		if s := filterSummary(q); s != "" {
+			title += " (" + s + ")"
+		}
+		var buf bytes.Buffer
+		if err := renderTileMap(&buf, title, measure, values); err != nil {
+			writeHTTPError(w, http.StatusInternalServerError, graph.CodeInternal, "the map could not be drawn")
+			return
+		}
+		w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+		_, _ = w.Write(buf.Bytes())
+	})
+}
+
+// listParam returns a parameter's values, splitting comma-separated ones; nil when absent.
+func listParam(q url.Values, name string) []string {
+	raw, ok := q[name]
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for _, v := range raw {
+		for part := range strings.SplitSeq(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+func enumParam[T interface {
+	~string
+	IsValid() bool
+}](q url.Values, name string) ([]T, error) {
+	values := listParam(q, name)
+	if values == nil {
+		return nil, nil
+	}
+	out := make([]T, len(values))
+	for i, v := range values {
+		out[i] = T(strings.ToUpper(v))
+		if !out[i].IsValid() {
+			return nil, fmt.Errorf("%s: %q is not one of the allowed values", name, v)
+		}
+	}
+	return out, nil
+}
+
+// coverageFilterFromQuery reads a CoverageFilter from query parameters.
+func coverageFilterFromQuery(q url.Values) (*model.CoverageFilter, error) {
+	f := &model.CoverageFilter{
+		Alliances: listParam(q, "alliances"),
+		States:    listParam(q, "states"),
+		Country:   listParam(q, "country"),
+		Region:    listParam(q, "region"),
+	}
+	var err error
+	if f.Community, err = enumParam[model.Community](q, "community"); err != nil {
+		return nil, err
+	}
+	if f.Issue, err = enumParam[model.Issue](q, "issue"); err != nil {
+		return nil, err
+	}
+	if s := q.Get("sample"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return nil, fmt.Errorf("sample: %q is not true or false", s)
+		}
+		f.Sample = &b
+	}
+	return f, nil
+}
+
+// filterSummary names the filters in force, for the map's title.
+func filterSummary(q url.Values) string {
+	var parts []string
+	for _, name := range []string{"alliances", "states", "country", "region", "community", "issue", "sample"} {
+		if v := listParam(q, name); len(v) > 0 {
+			for i := range v {
+				v[i] = strings.TrimPrefix(v[i], model.AlliancePrefix+":")
+			}
+			parts = append(parts, name+": "+strings.Join(v, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}

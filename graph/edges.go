@@ -24,7 +24,7 @@ func organizationsVia(ctx context.Context, ref store.Ref, id string, args orgArg
 	if err != nil {
 		return nil, err
 	}
-	return organizationConnection(pageInMemory(all, docKey[model.Organization](a.order), docMatch[model.Organization](a.filter), a)), nil
+	return organizationConnection(pageInMemory(all, keyFor[model.Organization](a), matchFor[model.Organization](a), a)), nil
 }
 
 // hubsVia pages the hubs whose ref field points at id.
@@ -37,7 +37,7 @@ func hubsVia(ctx context.Context, ref store.Ref, id string, args hubArgs) (*mode
 	if err != nil {
 		return nil, err
 	}
-	return hubConnection(pageInMemory(all, docKey[model.Hub](a.order), docMatch[model.Hub](a.filter), a)), nil
+	return hubConnection(pageInMemory(all, keyFor[model.Hub](a), matchFor[model.Hub](a), a)), nil
 }
 
 // eventsVia pages the events whose ref field points at id.
@@ -50,7 +50,7 @@ func eventsVia(ctx context.Context, ref store.Ref, id string, args eventArgs) (*
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(pageInMemory(all, docKey[model.Event](a.order), docMatch[model.Event](a.filter), a)), nil
+	return eventConnection(pageInMemory(all, keyFor[model.Event](a), matchFor[model.Event](a), a)), nil
 }
 
 // organizationsByID pages the organizations with the given ids.
@@ -63,7 +63,7 @@ func organizationsByID(ctx context.Context, ids []string, args orgArgs) (*model.
 	if err != nil {
 		return nil, err
 	}
-	return organizationConnection(pageInMemory(all, docKey[model.Organization](a.order), docMatch[model.Organization](a.filter), a)), nil
+	return organizationConnection(pageInMemory(all, keyFor[model.Organization](a), matchFor[model.Organization](a), a)), nil
 }
 
 // eventsByID pages the events with the given ids. An id listed twice (an organization that
@@ -78,7 +78,7 @@ func eventsByID(ctx context.Context, ids []string, args eventArgs) (*model.Event
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(pageInMemory(all, docKey[model.Event](a.order), docMatch[model.Event](a.filter), a)), nil
+	return eventConnection(pageInMemory(all, keyFor[model.Event](a), matchFor[model.Event](a), a)), nil
 }
 
 // eventIDsByRole returns the events a record organized, took part in, or both when role is nil.

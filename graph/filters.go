@@ -127,6 +127,48 @@ func (b *filterBuilder) search(s *string) {
 	}
 }
 
+// maxRadiusKm bounds a near filter: beyond it, a map question becomes a whole-network export.
+const maxRadiusKm = 2000
+
+func validLat(v float64) bool { return v >= -90 && v <= 90 }
+func validLng(v float64) bool { return v >= -180 && v <= 180 }
+
+func (b *filterBuilder) within(in *model.BoundingBox) {
+	if in == nil {
+		return
+	}
+	switch {
+	case !validLat(in.North) || !validLat(in.South):
+		b.fail("within: latitudes must be between -90 and 90; got north %v, south %v", in.North, in.South)
+	case in.South > in.North:
+		b.fail("within: south (%v) is north of north (%v)", in.South, in.North)
+	case !validLng(in.East) || !validLng(in.West):
+		b.fail("within: longitudes must be between -180 and 180; got west %v, east %v (a box across the antimeridian has west > east)", in.West, in.East)
+	default:
+		b.f.Within = &store.Box{West: in.West, South: in.South, East: in.East, North: in.North}
+	}
+}
+
+// near checks a Near filter; the database narrows by the circle's bounding box.
+func (b *filterBuilder) near(in *model.Near) *near {
+	if in == nil {
+		return nil
+	}
+	switch {
+	case !validLat(in.Lat) || !validLng(in.Lng):
+		b.fail("near: the centre must have a latitude between -90 and 90 and a longitude between -180 and 180; got %v, %v", in.Lat, in.Lng)
+	case !(in.RadiusKm > 0) || in.RadiusKm > maxRadiusKm:
+		b.fail("near: radiusKm must be more than 0 and at most %d; got %v", maxRadiusKm, in.RadiusKm)
+	case b.f.Within != nil:
+		b.fail("give within or near, not both")
+	default:
+		box := store.BoxAround(in.Lat, in.Lng, in.RadiusKm)
+		b.f.Within = &box
+		return &near{lat: in.Lat, lng: in.Lng, radiusKm: in.RadiusKm}
+	}
+	return nil
+}
+
 func enumClause[T ~string](b *filterBuilder, field string, values []T) {
 	if values == nil {
 		return
@@ -138,11 +180,12 @@ func enumClause[T ~string](b *filterBuilder, field string, values []T) {
 	b.clause(field, out)
 }
 
-// organizationFilter checks an organization filter and returns it as a store filter.
-func organizationFilter(in *model.OrganizationFilter) (store.Filter, error) {
+// organizationFilter checks an organization filter and returns it as a store filter, with its
+// near circle when it has one.
+func organizationFilter(in *model.OrganizationFilter) (store.Filter, *near, error) {
 	b := &filterBuilder{}
 	if in == nil {
-		return b.f, nil
+		return b.f, nil, nil
 	}
 	enumClause(b, "kind", in.Kind)
 	b.alliances(in.Alliances)
@@ -154,14 +197,17 @@ func organizationFilter(in *model.OrganizationFilter) (store.Filter, error) {
 	enumClause(b, "generations", in.Generation)
 	b.sample(in.Sample)
 	b.search(in.Search)
-	return b.f, b.err
+	b.within(in.Within)
+	n := b.near(in.Near)
+	return b.f, n, b.err
 }
 
-// hubFilter checks a hub filter and returns it as a store filter.
-func hubFilter(in *model.HubFilter) (store.Filter, error) {
+// hubFilter checks a hub filter and returns it as a store filter, with its near circle when it
+// has one.
+func hubFilter(in *model.HubFilter) (store.Filter, *near, error) {
 	b := &filterBuilder{}
 	if in == nil {
-		return b.f, nil
+		return b.f, nil, nil
 	}
 	enumClause(b, "setting", in.Setting)
 	enumClause(b, "activities", in.Activity)
@@ -173,7 +219,9 @@ func hubFilter(in *model.HubFilter) (store.Filter, error) {
 	enumClause(b, "issues", in.Issue)
 	b.sample(in.Sample)
 	b.search(in.Search)
-	return b.f, b.err
+	b.within(in.Within)
+	n := b.near(in.Near)
+	return b.f, n, b.err
 }
 
 // eventFilter checks an event filter and returns it as a store filter.
@@ -294,19 +342,34 @@ type (
 )
 
 func (a orgArgs) parse() (listArgs, error) {
-	f, err := organizationFilter(a.filter)
+	f, n, err := organizationFilter(a.filter)
 	if err != nil {
 		return listArgs{}, err
 	}
-	return parseList(organizationsList, organizationOrder(a.order), f, a.pageArgs)
+	return withNear(parseList(organizationsList, nearOrder(organizationOrder(a.order), a.order == nil, n), f, a.pageArgs))(n)
 }
 
 func (a hubArgs) parse() (listArgs, error) {
-	f, err := hubFilter(a.filter)
+	f, n, err := hubFilter(a.filter)
 	if err != nil {
 		return listArgs{}, err
 	}
-	return parseList(hubsList, hubOrder(a.order), f, a.pageArgs)
+	return withNear(parseList(hubsList, nearOrder(hubOrder(a.order), a.order == nil, n), f, a.pageArgs))(n)
+}
+
+// nearOrder sorts a list with a near filter nearest first, unless orderBy says otherwise.
+func nearOrder(o store.Order, defaulted bool, n *near) store.Order {
+	if n != nil && defaulted {
+		return store.Order{Field: distanceOrder}
+	}
+	return o
+}
+
+func withNear(a listArgs, err error) func(*near) (listArgs, error) {
+	return func(n *near) (listArgs, error) {
+		a.near = n
+		return a, err
+	}
 }
 
 func (a eventArgs) parse() (listArgs, error) {

@@ -157,8 +157,9 @@ type ComplexityRoot struct {
 	}
 
 	HubEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		DistanceKm func(childComplexity int) int
+		Node       func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -193,8 +194,9 @@ type ComplexityRoot struct {
 	}
 
 	OrganizationEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		DistanceKm func(childComplexity int) int
+		Node       func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -863,6 +865,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HubEdge.Cursor(childComplexity), true
+	case "HubEdge.distanceKm":
+		if e.ComplexityRoot.HubEdge.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HubEdge.DistanceKm(childComplexity), true
 	case "HubEdge.node":
 		if e.ComplexityRoot.HubEdge.Node == nil {
 			break
@@ -1043,6 +1051,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrganizationEdge.Cursor(childComplexity), true
+	case "OrganizationEdge.distanceKm":
+		if e.ComplexityRoot.OrganizationEdge.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.DistanceKm(childComplexity), true
 	case "OrganizationEdge.node":
 		if e.ComplexityRoot.OrganizationEdge.Node == nil {
 			break
@@ -1422,6 +1436,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AllianceByIDsInput", ec.unmarshalInputAllianceByIDsInput),
+			graphql.NewInputUnmarshaler("BoundingBox", ec.unmarshalInputBoundingBox),
 			graphql.NewInputUnmarshaler("CoverageFilter", ec.unmarshalInputCoverageFilter),
 			graphql.NewInputUnmarshaler("EventByIDsInput", ec.unmarshalInputEventByIDsInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
@@ -1429,6 +1444,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("HubByIDsInput", ec.unmarshalInputHubByIDsInput),
 			graphql.NewInputUnmarshaler("HubFilter", ec.unmarshalInputHubFilter),
 			graphql.NewInputUnmarshaler("HubOrder", ec.unmarshalInputHubOrder),
+			graphql.NewInputUnmarshaler("Near", ec.unmarshalInputNear),
 			graphql.NewInputUnmarshaler("OrganizationByIDsInput", ec.unmarshalInputOrganizationByIDsInput),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
@@ -1812,6 +1828,8 @@ type OrganizationConnection {
 type OrganizationEdge {
   cursor: String!
   node: Organization!
+  "Great-circle distance from the filter's ` + "`" + `near` + "`" + ` point, in kilometres; null without ` + "`" + `near` + "`" + `."
+  distanceKm: Float
 }
 
 type StateConnection {
@@ -1848,6 +1866,8 @@ type HubConnection {
 type HubEdge {
   cursor: String!
   node: Hub!
+  "Great-circle distance from the filter's ` + "`" + `near` + "`" + ` point, in kilometres; null without ` + "`" + `near` + "`" + `."
+  distanceKm: Float
 }
 
 type ActorConnection {
@@ -1931,6 +1951,13 @@ input OrganizationFilter {
   sample: Boolean
   "Part of the name, ignoring case and accents (1 to 100 characters); matched literally."
   search: String
+  "Organizations whose coordinates lie in the box (those without coordinates never do)."
+  within: BoundingBox
+  """
+  Organizations within a great-circle distance of a point. Without an orderBy the list is sorted
+  nearest first, and each edge says how far its node is.
+  """
+  near: Near
 }
 
 """
@@ -1948,6 +1975,35 @@ input HubFilter {
   issue: [Issue!]
   sample: Boolean
   search: String
+  "Hubs that lie in the box."
+  within: BoundingBox
+  "Hubs within a great-circle distance of a point, nearest first unless orderBy says otherwise."
+  near: Near
+}
+
+"""
+A box on the map, in degrees. A box whose west edge is east of its east edge (west > east) crosses
+the antimeridian, as a map does when it is panned across the Pacific.
+"""
+input BoundingBox {
+  "Northern latitude, -90 to 90, not below south."
+  north: Float!
+  "Southern latitude, -90 to 90."
+  south: Float!
+  "Eastern longitude, -180 to 180."
+  east: Float!
+  "Western longitude, -180 to 180."
+  west: Float!
+}
+
+"A circle on the globe: everything within radiusKm of a point, by great-circle distance."
+input Near {
+  "Latitude of the centre, -90 to 90."
+  lat: Float!
+  "Longitude of the centre, -180 to 180."
+  lng: Float!
+  "Radius in kilometres, more than 0 and at most 2000."
+  radiusKm: Float!
 }
 
 "Narrows a list of events."
@@ -2336,6 +2392,8 @@ func (ec *executionContext) childFields_HubEdge(ctx context.Context, field graph
 		return ec.fieldContext_HubEdge_cursor(ctx, field)
 	case "node":
 		return ec.fieldContext_HubEdge_node(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_HubEdge_distanceKm(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HubEdge", field.Name)
 }
@@ -2408,6 +2466,8 @@ func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, fi
 		return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
 	case "node":
 		return ec.fieldContext_OrganizationEdge_node(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_OrganizationEdge_distanceKm(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
 }
@@ -6078,6 +6138,29 @@ func (ec *executionContext) fieldContext_HubEdge_node(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _HubEdge_distanceKm(ctx context.Context, field graphql.CollectedField, obj *model.HubEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HubEdge_distanceKm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HubEdge_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HubEdge", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6814,6 +6897,29 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationEdge_distanceKm(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_distanceKm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -9442,6 +9548,69 @@ func UnmarshalAllianceByIDsInput(ctx context.Context, raw any) (model.AllianceBy
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBoundingBox(ctx context.Context, obj any) (model.BoundingBox, error) {
+	var it model.BoundingBox
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"north", "south", "east", "west"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "north":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("north"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.North = data
+		case "south":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("south"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.South = data
+		case "east":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("east"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.East = data
+		case "west":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("west"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.West = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBoundingBox unmarshals raw into the BoundingBox input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBoundingBox(ctx context.Context, raw any) (model.BoundingBox, error) {
+	var out model.BoundingBox
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BoundingBox", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCoverageFilter(ctx context.Context, obj any) (model.CoverageFilter, error) {
 	var it model.CoverageFilter
 	if obj == nil {
@@ -9768,7 +9937,7 @@ func (ec *executionContext) unmarshalInputHubFilter(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"setting", "activity", "alliances", "states", "country", "region", "community", "issue", "sample", "search"}
+	fieldsInOrder := [...]string{"setting", "activity", "alliances", "states", "country", "region", "community", "issue", "sample", "search", "within", "near"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9845,6 +10014,20 @@ func (ec *executionContext) unmarshalInputHubFilter(ctx context.Context, obj any
 				return it, err
 			}
 			it.Search = data
+		case "within":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
+			data, err := ec.unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodelᚐBoundingBox(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Within = data
+		case "near":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
+			data, err := ec.unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Near = data
 		}
 	}
 	return it, nil
@@ -9918,6 +10101,62 @@ func UnmarshalHubOrder(ctx context.Context, raw any) (model.HubOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNear(ctx context.Context, obj any) (model.Near, error) {
+	var it model.Near
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lat", "lng", "radiusKm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lat"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lat = data
+		case "lng":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lng"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lng = data
+		case "radiusKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("radiusKm"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RadiusKm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNear unmarshals raw into the Near input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNear(ctx context.Context, raw any) (model.Near, error) {
+	var out model.Near
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Near", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganizationByIDsInput(ctx context.Context, obj any) (model.OrganizationByIDsInput, error) {
 	var it model.OrganizationByIDsInput
 	if obj == nil {
@@ -9971,7 +10210,7 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "alliances", "states", "country", "region", "community", "issue", "generation", "sample", "search"}
+	fieldsInOrder := [...]string{"kind", "alliances", "states", "country", "region", "community", "issue", "generation", "sample", "search", "within", "near"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10048,6 +10287,20 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 				return it, err
 			}
 			it.Search = data
+		case "within":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
+			data, err := ec.unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodelᚐBoundingBox(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Within = data
+		case "near":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
+			data, err := ec.unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Near = data
 		}
 	}
 	return it, nil
@@ -11076,6 +11329,11 @@ func (ec *executionContext) _HubEdge(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "distanceKm":
+			out.Values[i] = ec._HubEdge_distanceKm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11299,6 +11557,11 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 		case "node":
 			out.Values[i] = ec._OrganizationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distanceKm":
+			out.Values[i] = ec._OrganizationEdge_distanceKm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -13362,6 +13625,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodelᚐBoundingBox(ctx context.Context, v any) (*model.BoundingBox, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBoundingBox(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, v any) ([]model.Community, error) {
 	if v == nil {
 		return nil, nil
@@ -13792,6 +14063,14 @@ func (ec *executionContext) marshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssue�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(ctx context.Context, v any) (*model.Near, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNear(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2rootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

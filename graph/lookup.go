@@ -97,7 +97,14 @@ func rootList[T any](
 	ctx context.Context, r *Resolver, a listArgs,
 	fetch func(context.Context, store.Page) ([]*T, error), c store.Collection, byID loaders.ByID[T],
 ) (page[T], model.Total, error) {
-	p, total, err := pageFromStore(ctx, a, docKey[T](a.order), fetch, r.counter(c))
+	var p page[T]
+	var total model.Total
+	var err error
+	if a.near != nil {
+		p, total, err = pageNear(ctx, a, fetch)
+	} else {
+		p, total, err = pageFromStore(ctx, a, docKey[T](a.order), fetch, r.counter(c))
+	}
 	if err != nil {
 		return page[T]{}, model.Total{}, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"math"
 	"strings"
 
 	"rootsgraph/graph/model"
@@ -45,6 +47,28 @@ type listArgs struct {
 	before   *store.Key
 	order    store.Order
 	filter   store.Filter
+	near     *near // when set, only records within it, and distances on the edges
+}
+
+// near is a validated Near filter.
+type near struct {
+	lat, lng, radiusKm float64
+}
+
+// distanceOrder sorts by distance from the near point.
+const distanceOrder = "distance"
+
+// distance returns how far a record is from the near point, or false when it has no coordinates.
+func (n *near) distance(it any) (float64, bool) {
+	p, ok := it.(model.Located)
+	if !ok {
+		return 0, false
+	}
+	lat, lng, ok := p.Point()
+	if !ok {
+		return 0, false
+	}
+	return store.DistanceKm(n.lat, n.lng, lat, lng), true
 }
 
 // cursor is what an opaque cursor string encodes.
@@ -124,9 +148,10 @@ func parseCursor(arg string, s *string, list string, order store.Order) (*store.
 
 // page is one page of a sorted list, with a cursor per item.
 type page[T any] struct {
-	items   []*T
-	cursors []string
-	info    *model.PageInfo
+	items     []*T
+	cursors   []string
+	info      *model.PageInfo
+	distances []*float64 // per item, with a near filter
 }
 
 // newPage turns fetched items into a page. items are in list order; forward they start after the
@@ -146,6 +171,15 @@ func newPage[T any](items []*T, key func(*T) store.Key, a listArgs) page[T] {
 	p := page[T]{items: items, cursors: make([]string, len(items)), info: info}
 	for i, it := range items {
 		p.cursors[i] = encodeCursor(a.list, a.order, key(it))
+	}
+	if a.near != nil {
+		p.distances = make([]*float64, len(items))
+		for i, it := range items {
+			if d, ok := a.near.distance(it); ok {
+				d = math.Round(d*1000) / 1000
+				p.distances[i] = &d
+			}
+		}
 	}
 	if len(items) > 0 {
 		p.info.StartCursor = &p.cursors[0]
@@ -183,6 +217,17 @@ func pageInMemory[T any](all []*T, key func(*T) store.Key, match func(*T) bool, 
 	return newPage(kept[start:end], key, a), model.KnownTotal(len(kept))
 }
 
+// pageNear answers a top-level list with a near filter: the database returns every record in the
+// circle's bounding box, and the server keeps those within the radius and sorts them.
+func pageNear[T any](ctx context.Context, a listArgs, fetch func(context.Context, store.Page) ([]*T, error)) (page[T], model.Total, error) {
+	all, err := fetch(ctx, store.Page{Filter: a.filter})
+	if err != nil {
+		return page[T]{}, model.Total{}, err
+	}
+	p, total := pageInMemory(all, keyFor[T](a), matchFor[T](a), a)
+	return p, total, nil
+}
+
 // pageFromStore asks the store for one page (one command, one item more than the page to learn
 // whether there is another), and counts the whole list only if the query asks for totalCount.
 func pageFromStore[T any](
@@ -198,6 +243,29 @@ func pageFromStore[T any](
 	}
 	total := model.CountedTotal(func(ctx context.Context) (int, error) { return count(ctx, a.filter) })
 	return newPage(items, key, a), total, nil
+}
+
+// keyFor returns the sort key of a list's documents, including the distance order of a near filter.
+func keyFor[T any](a listArgs) func(*T) store.Key {
+	if a.near != nil && a.order.Field == distanceOrder {
+		return func(it *T) store.Key {
+			d, _ := a.near.distance(it)
+			return store.Key{Value: fmt.Sprintf("%012.4f", d), ID: any(it).(model.Node).GetID()}
+		}
+	}
+	return docKey[T](a.order)
+}
+
+// matchFor returns the in-memory filter of a list's documents, including a near filter's radius.
+func matchFor[T any](a listArgs) func(*T) bool {
+	match := docMatch[T](a.filter)
+	if a.near == nil {
+		return match
+	}
+	return func(it *T) bool {
+		d, ok := a.near.distance(it)
+		return ok && d <= a.near.radiusKm && match(it)
+	}
 }
 
 // docKey returns the sort key of documents in the given order.
@@ -233,7 +301,7 @@ func allianceConnection(p page[model.Alliance], total model.Total) *model.Allian
 func organizationConnection(p page[model.Organization], total model.Total) *model.OrganizationConnection {
 	c := &model.OrganizationConnection{Edges: make([]*model.OrganizationEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.OrganizationEdge{Cursor: p.cursors[i], Node: it}
+		c.Edges[i] = &model.OrganizationEdge{Cursor: p.cursors[i], Node: it, DistanceKm: p.distance(i)}
 	}
 	return c
 }
@@ -257,7 +325,7 @@ func eventConnection(p page[model.Event], total model.Total) *model.EventConnect
 func hubConnection(p page[model.Hub], total model.Total) *model.HubConnection {
 	c := &model.HubConnection{Edges: make([]*model.HubEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.HubEdge{Cursor: p.cursors[i], Node: it}
+		c.Edges[i] = &model.HubEdge{Cursor: p.cursors[i], Node: it, DistanceKm: p.distance(i)}
 	}
 	return c
 }
@@ -272,3 +340,11 @@ func actorConnection(p page[model.Actor], total model.Total) *model.ActorConnect
 
 // byName is the order of lists sorted by name.
 var byName = store.Order{Field: "nameKey"}
+
+// distance returns the distance of the page's i-th item, or nil without a near filter.
+func (p page[T]) distance(i int) *float64 {
+	if p.distances == nil {
+		return nil
+	}
+	return p.distances[i]
+}

@@ -23,6 +23,8 @@ type Filter struct {
 	Search string
 	// EndsFrom and StartsTo bound events by date, "YYYY-MM-DD", inclusive; empty for no bound.
 	EndsFrom, StartsTo string
+	// Within keeps records whose coordinates lie in the box; records without coordinates never do.
+	Within *Box
 }
 
 // Clause matches a document whose field holds one of Values.
@@ -33,7 +35,7 @@ type Clause struct {
 
 // Empty reports whether the filter keeps everything.
 func (f Filter) Empty() bool {
-	return len(f.Clauses) == 0 && f.Sample == nil && f.Search == "" && f.EndsFrom == "" && f.StartsTo == ""
+	return len(f.Clauses) == 0 && f.Sample == nil && f.Search == "" && f.EndsFrom == "" && f.StartsTo == "" && f.Within == nil
 }
 
 // BSON returns the filter as a MongoDB query document, in the portable subset: $in on fields
@@ -56,6 +58,9 @@ func (f Filter) BSON() bson.D {
 	if f.StartsTo != "" {
 		d = append(d, bson.E{Key: "startDate", Value: bson.D{{Key: "$lte", Value: f.StartsTo}}})
 	}
+	if f.Within != nil {
+		d = append(d, f.Within.bson()...)
+	}
 	return d
 }
 
@@ -77,6 +82,16 @@ func (f Filter) Match(doc model.Document) bool {
 	}
 	if f.StartsTo != "" && !slices.ContainsFunc(doc.Values("startDate"), func(d string) bool { return d <= f.StartsTo }) {
 		return false
+	}
+	if f.Within != nil {
+		p, ok := doc.(model.Located)
+		lat, lng, has := 0.0, 0.0, false
+		if ok {
+			lat, lng, has = p.Point()
+		}
+		if !has || !f.Within.Contains(lat, lng) {
+			return false
+		}
 	}
 	return true
 }

@@ -9,9 +9,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// indexes lists, per collection, every index the queries need: a unique slug; the list order;
-// and for each reference field a multikey index, followed by the list order, so that following
-// an edge backwards reads only the matching documents and returns them already sorted.
+// indexes lists, per collection, every index the queries need: a unique slug; each list order;
+// for each reference field a multikey index, followed by the list order, so that following an edge
+// backwards reads only the matching documents and returns them already sorted; and lat/lng for
+// map boxes.
 var indexes = map[string][]mongo.IndexModel{
 	alliancesColl: {
 		unique("slug"),
@@ -27,6 +28,10 @@ var indexes = map[string][]mongo.IndexModel{
 		ordered("stateId", "nameKey"),
 		ordered("organizedEventIds", "nameKey"),
 		ordered("participatedEventIds", "nameKey"),
+		ordered("lat", "lng"),
+		ordered("stateSort"),
+		ordered("createdAt"),
+		ordered("updatedAt"),
 	},
 	statesColl: {
 		unique("slug"),
@@ -37,6 +42,9 @@ var indexes = map[string][]mongo.IndexModel{
 		unique("slug"),
 		ordered("startDate"),
 		ordered("stateId", "startDate"),
+		ordered("stateSort"),
+		ordered("createdAt"),
+		ordered("updatedAt"),
 	},
 	hubsColl: {
 		unique("slug"),
@@ -44,6 +52,10 @@ var indexes = map[string][]mongo.IndexModel{
 		ordered("stateId", "nameKey"),
 		ordered("hostIds", "nameKey"),
 		ordered("eventIds", "nameKey"),
+		ordered("lat", "lng"),
+		ordered("stateSort"),
+		ordered("createdAt"),
+		ordered("updatedAt"),
 	},
 }
 

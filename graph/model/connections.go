@@ -61,8 +61,9 @@ func (c *OrganizationConnection) TotalCount(ctx context.Context) (int, error) {
 
 // OrganizationEdge is an organization in a page.
 type OrganizationEdge struct {
-	Cursor string
-	Node   *Organization
+	Cursor     string
+	Node       *Organization
+	DistanceKm *float64
 }
 
 // StateConnection is a page of states and provinces.
@@ -109,8 +110,9 @@ func (c *HubConnection) TotalCount(ctx context.Context) (int, error) { return c.
 
 // HubEdge is a hub in a page.
 type HubEdge struct {
-	Cursor string
-	Node   *Hub
+	Cursor     string
+	Node       *Hub
+	DistanceKm *float64
 }
 
 // ActorConnection is a page of organizations and alliances.

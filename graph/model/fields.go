@@ -182,3 +182,28 @@ type Document interface {
 	Node
 	Values(field string) []string
 }
+
+// Located is a record that may have coordinates.
+type Located interface {
+	// Point returns the record's latitude and longitude, and false when it has none.
+	Point() (lat, lng float64, ok bool)
+}
+
+// Point returns the organization's coordinates, when known.
+func (o *Organization) Point() (float64, float64, bool) {
+	if o.Lat == nil || o.Lng == nil {
+		return 0, 0, false
+	}
+	return *o.Lat, *o.Lng, true
+}
+
+// Point returns the hub's coordinates.
+func (h *Hub) Point() (float64, float64, bool) { return h.Lat, h.Lng, true }
+
+// Point returns the event's coordinates, when known.
+func (e *Event) Point() (float64, float64, bool) {
+	if e.Lat == nil || e.Lng == nil {
+		return 0, 0, false
+	}
+	return *e.Lat, *e.Lng, true
+}

@@ -25,6 +25,19 @@ type AllianceByIDsInput struct {
 	ID string `json:"ID"`
 }
 
+// A box on the map, in degrees. A box whose west edge is east of its east edge (west > east) crosses
+// the antimeridian, as a map does when it is panned across the Pacific.
+type BoundingBox struct {
+	// Northern latitude, -90 to 90, not below south.
+	North float64 `json:"north"`
+	// Southern latitude, -90 to 90.
+	South float64 `json:"south"`
+	// Eastern longitude, -180 to 180.
+	East float64 `json:"east"`
+	// Western longitude, -180 to 180.
+	West float64 `json:"west"`
+}
+
 // One value of a coverage dimension and what it holds.
 type CoverageBucket struct {
 	// The value: a state code, an alliance id, an enum value, a region or a country code.
@@ -102,11 +115,25 @@ type HubFilter struct {
 	Issue     []Issue       `json:"issue,omitempty"`
 	Sample    *bool         `json:"sample,omitempty"`
 	Search    *string       `json:"search,omitempty"`
+	// Hubs that lie in the box.
+	Within *BoundingBox `json:"within,omitempty"`
+	// Hubs within a great-circle distance of a point, nearest first unless orderBy says otherwise.
+	Near *Near `json:"near,omitempty"`
 }
 
 type HubOrder struct {
 	Field     HubOrderField `json:"field"`
 	Direction SortDirection `json:"direction"`
+}
+
+// A circle on the globe: everything within radiusKm of a point, by great-circle distance.
+type Near struct {
+	// Latitude of the centre, -90 to 90.
+	Lat float64 `json:"lat"`
+	// Longitude of the centre, -180 to 180.
+	Lng float64 `json:"lng"`
+	// Radius in kilometres, more than 0 and at most 2000.
+	RadiusKm float64 `json:"radiusKm"`
 }
 
 type OrganizationByIDsInput struct {
@@ -132,6 +159,11 @@ type OrganizationFilter struct {
 	Sample *bool `json:"sample,omitempty"`
 	// Part of the name, ignoring case and accents (1 to 100 characters); matched literally.
 	Search *string `json:"search,omitempty"`
+	// Organizations whose coordinates lie in the box (those without coordinates never do).
+	Within *BoundingBox `json:"within,omitempty"`
+	// Organizations within a great-circle distance of a point. Without an orderBy the list is sorted
+	// nearest first, and each edge says how far its node is.
+	Near *Near `json:"near,omitempty"`
 }
 
 type OrganizationOrder struct {

@@ -28,6 +28,7 @@ type config struct {
 	logLevel      slog.Level
 	loaderWait    time.Duration
 	introspection bool
+	cacheMaxAge   time.Duration
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -39,7 +40,7 @@ type setting struct {
 // parseConfig reads args (without the program name) and the environment. It returns
 // flag.ErrHelp after printing the help when asked for it.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	var raw struct{ addr, uri, db, dir, cors, grace, level, wait, introspection string }
+	var raw struct{ addr, uri, db, dir, cors, grace, level, wait, introspection, cacheMaxAge string }
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
 		{"mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty runs the embedded database", &raw.uri},
@@ -49,6 +50,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"shutdown-grace", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
 		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
+		{"cache-max-age", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
 		{"introspection", "ROOTS_INTROSPECTION", "true", "answer schema introspection (__schema, __type); _service for federation routers works either way", &raw.introspection},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
@@ -119,6 +121,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.loaderWait, err = time.ParseDuration(raw.wait); err != nil || c.loaderWait < 0 || c.loaderWait > time.Second {
 		bad("loader-wait", "%q is not a duration between 0 and 1s, such as 500us", raw.wait)
+	}
+	if c.cacheMaxAge, err = time.ParseDuration(raw.cacheMaxAge); err != nil || c.cacheMaxAge < 0 || c.cacheMaxAge > 24*time.Hour {
+		bad("cache-max-age", "%q is not a duration between 0 and 24h, such as 60s", raw.cacheMaxAge)
 	}
 	if c.introspection, err = strconv.ParseBool(raw.introspection); err != nil {
 		bad("introspection", "%q is not true or false", raw.introspection)

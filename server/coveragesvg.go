@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"rootsgraph/graph"
 	"rootsgraph/graph/model"
@@ -46,13 +43,7 @@ func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
 			return
 		}
 		buckets, err := resolver.Query().Coverage(r.Context(), model.CoverageDimensionState, filter)
-		var gqlErr *gqlerror.Error
-		if errors.As(err, &gqlErr) {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, gqlErr.Message)
-			return
-		}
-		if err != nil {
-			writeHTTPError(w, http.StatusServiceUnavailable, graph.CodeInternal, "coverage could not be counted; try again")
+		if writeResolverError(w, err) {
 			return
 		}
 		values := make([]tileValue, 0, len(buckets))
@@ -84,41 +75,6 @@ func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
 	})
 }
 
-// listParam returns a parameter's values, splitting comma-separated ones; nil when absent.
-func listParam(q url.Values, name string) []string {
-	raw, ok := q[name]
-	if !ok {
-		return nil
-	}
-	out := []string{}
-	for _, v := range raw {
-		for part := range strings.SplitSeq(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
-}
-
-func enumParam[T interface {
-	~string
-	IsValid() bool
-}](q url.Values, name string) ([]T, error) {
-	values := listParam(q, name)
-	if values == nil {
-		return nil, nil
-	}
-	out := make([]T, len(values))
-	for i, v := range values {
-		out[i] = T(strings.ToUpper(v))
-		if !out[i].IsValid() {
-			return nil, fmt.Errorf("%s: %q is not one of the allowed values", name, v)
-		}
-	}
-	return out, nil
-}
-
 // coverageFilterFromQuery reads a CoverageFilter from query parameters.
 func coverageFilterFromQuery(q url.Values) (*model.CoverageFilter, error) {
 	f := &model.CoverageFilter{
@@ -134,12 +90,8 @@ func coverageFilterFromQuery(q url.Values) (*model.CoverageFilter, error) {
 	if f.Issue, err = enumParam[model.Issue](q, "issue"); err != nil {
 		return nil, err
 	}
-	if s := q.Get("sample"); s != "" {
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return nil, fmt.Errorf("sample: %q is not true or false", s)
-		}
-		f.Sample = &b
+	if f.Sample, err = boolParam(q, "sample"); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

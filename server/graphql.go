@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -29,6 +30,10 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	// Automatic persisted queries (Apollo's protocol): a client sends the query's sha256 alone,
+	// and the query itself only when this instance has not seen it, so a widget's GET is a short,
+	// cacheable URL.
+	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	h.Use(newIntrospectionPolicy(opts.introspection))
 	h.AroundFields(graph.CheckRepresentations)
 	h.SetErrorPresenter(graph.ErrorPresenter(logger, requestID))

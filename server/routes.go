@@ -15,8 +15,14 @@ import (
 // addRoutes is the one place every route is declared.
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool) {
 	resolver := &graph.Resolver{Store: s}
-	mux.Handle("/graphql", withGraphQLHTTP(loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts))))
-	mux.Handle("GET /coverage.svg", loaders.Middleware(s, opts.loaderWait, handleCoverageSVG(resolver)))
+	// Reads that anyone may cache: GET queries, the map layers and the coverage map.
+	cached := func(h http.Handler) http.Handler {
+		return withHTTPCache(opts.cacheMaxAge, loaders.Middleware(s, opts.loaderWait, h))
+	}
+	mux.Handle("/graphql", withGraphQLHTTP(cached(newGraphQLHandler(logger, resolver, opts))))
+	mux.Handle("GET /coverage.svg", cached(handleCoverageSVG(resolver)))
+	mux.Handle("GET /hubs.geojson", cached(handleHubsGeoJSON(resolver)))
+	mux.Handle("GET /organizations.geojson", cached(handleOrganizationsGeoJSON(resolver)))
 	mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
 	mux.HandleFunc("GET /healthz", handleHealthz)
 	mux.Handle("GET /readyz", handleReadyz(s, draining))

@@ -15,6 +15,8 @@ type serverOptions struct {
 	loaderWait  time.Duration
 	// introspection allows __schema and __type queries; _service works either way.
 	introspection bool
+	// cacheMaxAge is how long browsers and CDNs may reuse an anonymous GET answer; 0 disables it.
+	cacheMaxAge time.Duration
 }
 
 // server is the HTTP face of Roots Graph.
@@ -30,6 +32,7 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	mux := http.NewServeMux()
 	addRoutes(mux, logger, s, opts, &srv.draining)
 	var h http.Handler = mux
+	h = withCompression(h)
 	h = withCORS(h, opts.corsOrigins)
 	h = withRequestID(h)
 	srv.handler = h

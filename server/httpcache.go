@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+)
+
+// gzipSuffix marks the ETag of a compressed response, which must differ from the identity one.
+const gzipSuffix = "-gzip"
+
+// withCompression gzips responses of at least 1 KiB for clients that accept it, and says so in
+// Vary; smaller ones are not worth the bytes of the gzip header.
+func withCompression(h http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.EnableZstd(false), gzhttp.SuffixETag(gzipSuffix))
+	if err != nil {
+		panic(err) // the options are fixed; an error here is a programming mistake
+	}
+	return wrap(h)
+}
+
+// withHTTPCache makes anonymous GET reads cacheable by browsers and CDNs: a successful answer gets
+// Cache-Control: public, max-age and a strong ETag (a hash of its bytes), and a request whose
+// If-None-Match holds that ETag gets 304 Not Modified with no body. Anything else (a POST, a
+// request with credentials, an error, a GraphQL answer with errors) gets no-store. With maxAge 0,
+// every response is no-store.
+func withHTTPCache(maxAge time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if maxAge <= 0 || r.Method != http.MethodGet || r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
+			w.Header().Set("Cache-Control", "no-store")
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		body := rec.body.Bytes()
+		if rec.status != http.StatusOK || isGraphQLErrorAnswer(body) {
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(rec.status)
+			_, _ = w.Write(body)
+			return
+		}
+		sum := sha256.Sum256(body)
+		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds())))
+		w.Header().Add("Vary", "Accept") // GraphQL answers differ in media type by Accept
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			w.Header().Del("Content-Length")
+			w.Header().Del("Content-Type")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+	})
+}
+
+// isGraphQLErrorAnswer reports whether a GraphQL response carries errors. gqlgen writes the errors
+// member first, so a look at the start of the body suffices; other JSON (GeoJSON, SVG) never
+// starts that way.
+func isGraphQLErrorAnswer(body []byte) bool {
+	return bytes.HasPrefix(body, []byte(`{"errors"`))
+}
+
+// etagMatches reports whether an If-None-Match header names etag, or its compressed variant.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	gz := strings.TrimSuffix(etag, `"`) + gzipSuffix + `"`
+	for candidate := range strings.SplitSeq(header, ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == etag || candidate == gz {
+			return true
+		}
+	}
+	return false
+}
+
+// recorder holds a response so that its ETag can be computed before anything is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(b)
+}

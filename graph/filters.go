@@ -268,40 +268,38 @@ func coverageFilters(in *model.CoverageFilter) (orgs, hubs, events store.Filter,
 	return b.f, b.f, events, eventsApply, b.err
 }
 
-func direction(d model.SortDirection) bool { return d == model.SortDirectionDesc }
+// orderFields maps the values of every *OrderField enum to the stored field they sort by.
+var orderFields = map[string]string{
+	"NAME":       "nameKey",
+	"STATE":      "stateSort",
+	"CREATED":    "createdAt",
+	"UPDATED":    "updatedAt",
+	"START_DATE": "startDate",
+}
+
+// orderOf returns the store order for an orderBy input; def is the list's default field.
+func orderOf[F ~string](field F, dir model.SortDirection, def string) store.Order {
+	f, ok := orderFields[string(field)]
+	if !ok {
+		f = def
+	}
+	return store.Order{Field: f, Desc: dir == model.SortDirectionDesc}
+}
 
 // organizationOrder returns the store order of an organization list.
 func organizationOrder(in *model.OrganizationOrder) store.Order {
 	if in == nil {
-		return store.Order{Field: "nameKey"}
+		return byName
 	}
-	field := map[model.OrganizationOrderField]string{
-		model.OrganizationOrderFieldName:    "nameKey",
-		model.OrganizationOrderFieldState:   "stateSort",
-		model.OrganizationOrderFieldCreated: "createdAt",
-		model.OrganizationOrderFieldUpdated: "updatedAt",
-	}[in.Field]
-	if field == "" {
-		field = "nameKey"
-	}
-	return store.Order{Field: field, Desc: direction(in.Direction)}
+	return orderOf(in.Field, in.Direction, "nameKey")
 }
 
 // hubOrder returns the store order of a hub list.
 func hubOrder(in *model.HubOrder) store.Order {
 	if in == nil {
-		return store.Order{Field: "nameKey"}
+		return byName
 	}
-	field := map[model.HubOrderField]string{
-		model.HubOrderFieldName:    "nameKey",
-		model.HubOrderFieldState:   "stateSort",
-		model.HubOrderFieldCreated: "createdAt",
-		model.HubOrderFieldUpdated: "updatedAt",
-	}[in.Field]
-	if field == "" {
-		field = "nameKey"
-	}
-	return store.Order{Field: field, Desc: direction(in.Direction)}
+	return orderOf(in.Field, in.Direction, "nameKey")
 }
 
 // eventOrder returns the store order of an event list.
@@ -309,17 +307,7 @@ func eventOrder(in *model.EventOrder) store.Order {
 	if in == nil {
 		return store.Order{Field: "startDate"}
 	}
-	field := map[model.EventOrderField]string{
-		model.EventOrderFieldStartDate: "startDate",
-		model.EventOrderFieldName:      "nameKey",
-		model.EventOrderFieldState:     "stateSort",
-		model.EventOrderFieldCreated:   "createdAt",
-		model.EventOrderFieldUpdated:   "updatedAt",
-	}[in.Field]
-	if field == "" {
-		field = "startDate"
-	}
-	return store.Order{Field: field, Desc: direction(in.Direction)}
+	return orderOf(in.Field, in.Direction, "startDate")
 }
 
 // The argument bundles of each kind of connection, as resolvers receive them.

@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Event() EventResolver
 	Hub() HubResolver
+	NetworkNode() NetworkNodeResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
 	State() StateResolver
@@ -162,6 +163,60 @@ type ComplexityRoot struct {
 		Node       func(childComplexity int) int
 	}
 
+	Network struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	NetworkComponent struct {
+		Nodes func(childComplexity int) int
+		Size  func(childComplexity int) int
+	}
+
+	NetworkEdge struct {
+		Events  func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Sample  func(childComplexity int) int
+		Source  func(childComplexity int) int
+		Sources func(childComplexity int) int
+		Target  func(childComplexity int) int
+	}
+
+	NetworkMeasures struct {
+		Components func(childComplexity int) int
+		EdgeCount  func(childComplexity int) int
+		NodeCount  func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+	}
+
+	NetworkNode struct {
+		Alliances   func(childComplexity int) int
+		Communities func(childComplexity int) int
+		Country     func(childComplexity int) int
+		Depth       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Issues      func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Node        func(childComplexity int) int
+		Sample      func(childComplexity int) int
+		State       func(childComplexity int) int
+	}
+
+	NetworkPath struct {
+		Edges  func(childComplexity int) int
+		Length func(childComplexity int) int
+		Nodes  func(childComplexity int) int
+	}
+
+	NodeMeasure struct {
+		Betweenness func(childComplexity int) int
+		Component   func(childComplexity int) int
+		Degree      func(childComplexity int) int
+		Node        func(childComplexity int) int
+	}
+
 	Organization struct {
 		Alliances   func(childComplexity int) int
 		City        func(childComplexity int) int
@@ -215,10 +270,13 @@ type ComplexityRoot struct {
 		Events             func(childComplexity int, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) int
 		Hub                func(childComplexity int, id *string, slug *string) int
 		Hubs               func(childComplexity int, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) int
+		Network            func(childComplexity int, from []string, depth *int, via []model.EdgeKind, include []model.NetworkNodeKind, limit *int) int
+		NetworkMeasures    func(childComplexity int, via []model.EdgeKind, include []model.NetworkNodeKind, filter *model.OrganizationFilter, top *int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		Organization       func(childComplexity int, id *string, slug *string) int
 		Organizations      func(childComplexity int, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) int
+		Path               func(childComplexity int, from string, to string, via []model.EdgeKind, include []model.NetworkNodeKind, maxDepth *int) int
 		State              func(childComplexity int, id *string, code *string, slug *string) int
 		States             func(childComplexity int, first *int, after *string, last *int, before *string) int
 		__resolve__service func(childComplexity int) int
@@ -294,6 +352,9 @@ type HubResolver interface {
 	Hosts(ctx context.Context, obj *model.Hub, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
 	Events(ctx context.Context, obj *model.Hub, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
 }
+type NetworkNodeResolver interface {
+	Node(ctx context.Context, obj *model.NetworkNode) (model.Node, error)
+}
 type OrganizationResolver interface {
 	State(ctx context.Context, obj *model.Organization) (*model.State, error)
 
@@ -317,6 +378,9 @@ type QueryResolver interface {
 	Hubs(ctx context.Context, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error)
 	Coverage(ctx context.Context, dimension model.CoverageDimension, filter *model.CoverageFilter) ([]*model.CoverageBucket, error)
 	CoverageGaps(ctx context.Context, filter *model.CoverageFilter) ([]*model.CoverageGap, error)
+	Network(ctx context.Context, from []string, depth *int, via []model.EdgeKind, include []model.NetworkNodeKind, limit *int) (*model.Network, error)
+	Path(ctx context.Context, from string, to string, via []model.EdgeKind, include []model.NetworkNodeKind, maxDepth *int) (*model.NetworkPath, error)
+	NetworkMeasures(ctx context.Context, via []model.EdgeKind, include []model.NetworkNodeKind, filter *model.OrganizationFilter, top *int) (*model.NetworkMeasures, error)
 }
 type StateResolver interface {
 	Organizations(ctx context.Context, obj *model.State, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
@@ -878,6 +942,211 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HubEdge.Node(childComplexity), true
 
+	case "Network.edges":
+		if e.ComplexityRoot.Network.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Edges(childComplexity), true
+	case "Network.nodes":
+		if e.ComplexityRoot.Network.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Nodes(childComplexity), true
+	case "Network.truncated":
+		if e.ComplexityRoot.Network.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Truncated(childComplexity), true
+
+	case "NetworkComponent.nodes":
+		if e.ComplexityRoot.NetworkComponent.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkComponent.Nodes(childComplexity), true
+	case "NetworkComponent.size":
+		if e.ComplexityRoot.NetworkComponent.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkComponent.Size(childComplexity), true
+
+	case "NetworkEdge.events":
+		if e.ComplexityRoot.NetworkEdge.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Events(childComplexity), true
+	case "NetworkEdge.kind":
+		if e.ComplexityRoot.NetworkEdge.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Kind(childComplexity), true
+	case "NetworkEdge.sample":
+		if e.ComplexityRoot.NetworkEdge.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Sample(childComplexity), true
+	case "NetworkEdge.source":
+		if e.ComplexityRoot.NetworkEdge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Source(childComplexity), true
+	case "NetworkEdge.sources":
+		if e.ComplexityRoot.NetworkEdge.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Sources(childComplexity), true
+	case "NetworkEdge.target":
+		if e.ComplexityRoot.NetworkEdge.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Target(childComplexity), true
+
+	case "NetworkMeasures.components":
+		if e.ComplexityRoot.NetworkMeasures.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMeasures.Components(childComplexity), true
+	case "NetworkMeasures.edgeCount":
+		if e.ComplexityRoot.NetworkMeasures.EdgeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMeasures.EdgeCount(childComplexity), true
+	case "NetworkMeasures.nodeCount":
+		if e.ComplexityRoot.NetworkMeasures.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMeasures.NodeCount(childComplexity), true
+	case "NetworkMeasures.nodes":
+		if e.ComplexityRoot.NetworkMeasures.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMeasures.Nodes(childComplexity), true
+
+	case "NetworkNode.alliances":
+		if e.ComplexityRoot.NetworkNode.Alliances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Alliances(childComplexity), true
+	case "NetworkNode.communities":
+		if e.ComplexityRoot.NetworkNode.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Communities(childComplexity), true
+	case "NetworkNode.country":
+		if e.ComplexityRoot.NetworkNode.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Country(childComplexity), true
+	case "NetworkNode.depth":
+		if e.ComplexityRoot.NetworkNode.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Depth(childComplexity), true
+	case "NetworkNode.id":
+		if e.ComplexityRoot.NetworkNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.ID(childComplexity), true
+	case "NetworkNode.issues":
+		if e.ComplexityRoot.NetworkNode.Issues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Issues(childComplexity), true
+	case "NetworkNode.kind":
+		if e.ComplexityRoot.NetworkNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Kind(childComplexity), true
+	case "NetworkNode.name":
+		if e.ComplexityRoot.NetworkNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Name(childComplexity), true
+	case "NetworkNode.node":
+		if e.ComplexityRoot.NetworkNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Node(childComplexity), true
+	case "NetworkNode.sample":
+		if e.ComplexityRoot.NetworkNode.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Sample(childComplexity), true
+	case "NetworkNode.state":
+		if e.ComplexityRoot.NetworkNode.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.State(childComplexity), true
+
+	case "NetworkPath.edges":
+		if e.ComplexityRoot.NetworkPath.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPath.Edges(childComplexity), true
+	case "NetworkPath.length":
+		if e.ComplexityRoot.NetworkPath.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPath.Length(childComplexity), true
+	case "NetworkPath.nodes":
+		if e.ComplexityRoot.NetworkPath.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPath.Nodes(childComplexity), true
+
+	case "NodeMeasure.betweenness":
+		if e.ComplexityRoot.NodeMeasure.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMeasure.Betweenness(childComplexity), true
+	case "NodeMeasure.component":
+		if e.ComplexityRoot.NodeMeasure.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMeasure.Component(childComplexity), true
+	case "NodeMeasure.degree":
+		if e.ComplexityRoot.NodeMeasure.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMeasure.Degree(childComplexity), true
+	case "NodeMeasure.node":
+		if e.ComplexityRoot.NodeMeasure.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeMeasure.Node(childComplexity), true
+
 	case "Organization.alliances":
 		if e.ComplexityRoot.Organization.Alliances == nil {
 			break
@@ -1178,6 +1447,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Hubs(childComplexity, args["filter"].(*model.HubFilter), args["orderBy"].(*model.HubOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.network":
+		if e.ComplexityRoot.Query.Network == nil {
+			break
+		}
+
+		args, err := ec.field_Query_network_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Network(childComplexity, args["from"].([]string), args["depth"].(*int), args["via"].([]model.EdgeKind), args["include"].([]model.NetworkNodeKind), args["limit"].(*int)), true
+	case "Query.networkMeasures":
+		if e.ComplexityRoot.Query.NetworkMeasures == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkMeasures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkMeasures(childComplexity, args["via"].([]model.EdgeKind), args["include"].([]model.NetworkNodeKind), args["filter"].(*model.OrganizationFilter), args["top"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1222,6 +1513,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["filter"].(*model.OrganizationFilter), args["orderBy"].(*model.OrganizationOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.path":
+		if e.ComplexityRoot.Query.Path == nil {
+			break
+		}
+
+		args, err := ec.field_Query_path_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]model.EdgeKind), args["include"].([]model.NetworkNodeKind), args["maxDepth"].(*int)), true
 	case "Query.state":
 		if e.ComplexityRoot.Query.State == nil {
 			break
@@ -1575,6 +1877,25 @@ type Query {
   coverage(dimension: CoverageDimension!, filter: CoverageFilter): [CoverageBucket!]!
   "The states and provinces with no member organization or no Resistance Hub (matching the filter)."
   coverageGaps(filter: CoverageFilter): [CoverageGap!]!
+
+  """
+  The neighbourhood of some records in the coalition's network, breadth first to ` + "`" + `depth` + "`" + ` hops (at
+  most 4) along the edge kinds in ` + "`" + `via` + "`" + `, keeping at most ` + "`" + `limit` + "`" + ` nodes (at most 2000; ` + "`" + `truncated` + "`" + `
+  says when the limit cut it short). Nodes are organizations and alliances, and events and hubs
+  when ` + "`" + `include` + "`" + ` names them or ` + "`" + `via` + "`" + ` asks for the edges that reach them.
+  """
+  network(from: [ID!]!, depth: Int = 1, via: [EdgeKind!], include: [NetworkNodeKind!], limit: Int = 200): Network!
+  """
+  One shortest path between two records (bidirectional search), or null when there is none within
+  ` + "`" + `maxDepth` + "`" + ` hops (at most 8).
+  """
+  path(from: ID!, to: ID!, via: [EdgeKind!], include: [NetworkNodeKind!], maxDepth: Int = 6): NetworkPath
+  """
+  Measures of the whole network, or of the organizations the filter keeps (with every alliance,
+  event and hub included): degree and exact betweenness centrality per node, and connected
+  components. ` + "`" + `top` + "`" + ` limits the nodes listed, by betweenness.
+  """
+  networkMeasures(via: [EdgeKind!], include: [NetworkNodeKind!], filter: OrganizationFilter, top: Int = 20): NetworkMeasures!
 }
 
 "Where a record's facts come from."
@@ -2074,6 +2395,101 @@ type CoverageGap {
   organizations: Int!
   hubs: Int!
 }
+
+"What links two records in the network."
+enum EdgeKind {
+  "An organization is a member of an alliance."
+  MEMBER_OF
+  "Two organizations are partners."
+  PARTNERS_WITH
+  "An organization or alliance organized an event (needs EVENT nodes)."
+  ORGANIZED
+  "An organization or alliance took part in an event (needs EVENT nodes)."
+  PARTICIPATED_IN
+  "An organization hosts a Resistance Hub (needs HUB nodes)."
+  HOSTS
+  "Two organizations took part in the same event (derived; ` + "`" + `events` + "`" + ` says which)."
+  CO_PARTICIPATED
+}
+
+"What a network node is."
+enum NetworkNodeKind {
+  ORGANIZATION
+  ALLIANCE
+  EVENT
+  HUB
+}
+
+"A record in the network, with the attributes researchers filter and colour by."
+type NetworkNode {
+  id: ID!
+  kind: NetworkNodeKind!
+  name: String!
+  "Hops from the nearest starting record (network), or position on the path (path); null for measures."
+  depth: Int
+  "State or province code, when known."
+  state: String
+  country: String
+  "Alliance ids (organizations; for hubs, their hosts')."
+  alliances: [ID!]!
+  communities: [Community!]!
+  issues: [Issue!]!
+  sample: Boolean!
+  "The record itself."
+  node: Node!
+}
+
+"A link between two records. The network is undirected; source and target are in id order."
+type NetworkEdge {
+  source: ID!
+  target: ID!
+  kind: EdgeKind!
+  "True when either end is sample data, so the link is too."
+  sample: Boolean!
+  "Where the link is stated: the sources of the record that holds it."
+  sources: [Source!]!
+  "For CO_PARTICIPATED, the events both took part in; else empty."
+  events: [ID!]!
+}
+
+type Network {
+  nodes: [NetworkNode!]!
+  edges: [NetworkEdge!]!
+  "True when the node limit cut the neighbourhood short."
+  truncated: Boolean!
+}
+
+type NetworkPath {
+  "Number of edges."
+  length: Int!
+  nodes: [NetworkNode!]!
+  edges: [NetworkEdge!]!
+}
+
+type NetworkMeasures {
+  nodeCount: Int!
+  edgeCount: Int!
+  "Connected components, largest first."
+  components: [NetworkComponent!]!
+  "The nodes with the highest betweenness, at most ` + "`" + `top` + "`" + ` of them."
+  nodes: [NodeMeasure!]!
+}
+
+type NetworkComponent {
+  size: Int!
+  "Ids of the component's nodes, sorted."
+  nodes: [ID!]!
+}
+
+type NodeMeasure {
+  node: NetworkNode!
+  "Number of distinct neighbours."
+  degree: Int!
+  "Exact betweenness centrality, normalized (as NetworkX does) to 0..1."
+  betweenness: Float!
+  "Index of the node's component in ` + "`" + `components` + "`" + `."
+  component: Int!
+}
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
@@ -2396,6 +2812,114 @@ func (ec *executionContext) childFields_HubEdge(ctx context.Context, field graph
 		return ec.fieldContext_HubEdge_distanceKm(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HubEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Network_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Network_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Network_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "size":
+		return ec.fieldContext_NetworkComponent_size(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NetworkComponent_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkComponent", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_NetworkEdge_source(ctx, field)
+	case "target":
+		return ec.fieldContext_NetworkEdge_target(ctx, field)
+	case "kind":
+		return ec.fieldContext_NetworkEdge_kind(ctx, field)
+	case "sample":
+		return ec.fieldContext_NetworkEdge_sample(ctx, field)
+	case "sources":
+		return ec.fieldContext_NetworkEdge_sources(ctx, field)
+	case "events":
+		return ec.fieldContext_NetworkEdge_events(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkMeasures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodeCount":
+		return ec.fieldContext_NetworkMeasures_nodeCount(ctx, field)
+	case "edgeCount":
+		return ec.fieldContext_NetworkMeasures_edgeCount(ctx, field)
+	case "components":
+		return ec.fieldContext_NetworkMeasures_components(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NetworkMeasures_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkMeasures", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NetworkNode_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_NetworkNode_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_NetworkNode_name(ctx, field)
+	case "depth":
+		return ec.fieldContext_NetworkNode_depth(ctx, field)
+	case "state":
+		return ec.fieldContext_NetworkNode_state(ctx, field)
+	case "country":
+		return ec.fieldContext_NetworkNode_country(ctx, field)
+	case "alliances":
+		return ec.fieldContext_NetworkNode_alliances(ctx, field)
+	case "communities":
+		return ec.fieldContext_NetworkNode_communities(ctx, field)
+	case "issues":
+		return ec.fieldContext_NetworkNode_issues(ctx, field)
+	case "sample":
+		return ec.fieldContext_NetworkNode_sample(ctx, field)
+	case "node":
+		return ec.fieldContext_NetworkNode_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_NetworkPath_length(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NetworkPath_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_NetworkPath_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkPath", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NodeMeasure_node(ctx, field)
+	case "degree":
+		return ec.fieldContext_NodeMeasure_degree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_NodeMeasure_betweenness(ctx, field)
+	case "component":
+		return ec.fieldContext_NodeMeasure_component(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeMeasure", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3550,6 +4074,90 @@ func (ec *executionContext) field_Query_hubs_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_networkMeasures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "via",
+		func(ctx context.Context, v any) ([]model.EdgeKind, error) {
+			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["via"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "include",
+		func(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
+			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["include"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "top",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["top"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_network_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "via",
+		func(ctx context.Context, v any) ([]model.EdgeKind, error) {
+			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["via"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "include",
+		func(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
+			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["include"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3651,6 +4259,52 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "via",
+		func(ctx context.Context, v any) ([]model.EdgeKind, error) {
+			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["via"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "include",
+		func(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
+			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["include"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxDepth"] = arg4
 	return args, nil
 }
 
@@ -6161,6 +6815,846 @@ func (ec *executionContext) fieldContext_HubEdge_distanceKm(_ context.Context, f
 	return graphql.NewScalarFieldContext("HubEdge", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Network_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_edges(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+			return ec.marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Network", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NetworkComponent_size(ctx context.Context, field graphql.CollectedField, obj *model.NetworkComponent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkComponent_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkComponent_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkComponent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkComponent_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkComponent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkComponent_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkComponent_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkComponent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_target(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_kind(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EdgeKind) graphql.Marshaler {
+			return ec.marshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "EdgeKind")
+}
+
+func (ec *executionContext) _NetworkEdge_sample(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NetworkEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkEdge_events(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkMeasures_nodeCount(ctx context.Context, field graphql.CollectedField, obj *model.NetworkMeasures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMeasures_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMeasures_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMeasures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkMeasures_edgeCount(ctx context.Context, field graphql.CollectedField, obj *model.NetworkMeasures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMeasures_edgeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMeasures_edgeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMeasures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkMeasures_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkMeasures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMeasures_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
+			return ec.marshalNNetworkComponent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMeasures_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkMeasures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkComponent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkMeasures_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkMeasures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMeasures_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeMeasure) graphql.Marshaler {
+			return ec.marshalNNodeMeasure2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMeasures_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkMeasures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkNode_id(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkNode_kind(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkNodeKind) graphql.Marshaler {
+			return ec.marshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "NetworkNodeKind")
+}
+
+func (ec *executionContext) _NetworkNode_name(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_depth(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_state(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_country(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_alliances(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_alliances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alliances, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_alliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkNode_communities(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Community")
+}
+
+func (ec *executionContext) _NetworkNode_issues(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_issues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Issue) graphql.Marshaler {
+			return ec.marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_issues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Issue")
+}
+
+func (ec *executionContext) _NetworkNode_sample(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NetworkNode_node(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkNode().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2rootsgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkPath_length(ctx context.Context, field graphql.CollectedField, obj *model.NetworkPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPath_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPath_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkPath", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkPath_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPath_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPath_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkPath_edges(ctx context.Context, field graphql.CollectedField, obj *model.NetworkPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPath_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+			return ec.marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPath_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeMeasure_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMeasure_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMeasure_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeMeasure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeMeasure_degree(ctx context.Context, field graphql.CollectedField, obj *model.NodeMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMeasure_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMeasure_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMeasure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeMeasure_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.NodeMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMeasure_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMeasure_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMeasure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeMeasure_component(ctx context.Context, field graphql.CollectedField, obj *model.NodeMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeMeasure_component(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Component, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeMeasure_component(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeMeasure", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7624,6 +9118,138 @@ func (ec *executionContext) fieldContext_Query_coverageGaps(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_coverageGaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_network(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Network(ctx, fc.Args["from"].([]string), fc.Args["depth"].(*int), fc.Args["via"].([]model.EdgeKind), fc.Args["include"].([]model.NetworkNodeKind), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚖrootsgraphᚋgraphᚋmodelᚐNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_network(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Network(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_network_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_path(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]model.EdgeKind), fc.Args["include"].([]model.NetworkNodeKind), fc.Args["maxDepth"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkPath) graphql.Marshaler {
+			return ec.marshalONetworkPath2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networkMeasures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkMeasures(ctx, fc.Args["via"].([]model.EdgeKind), fc.Args["include"].([]model.NetworkNodeKind), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["top"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkMeasures) graphql.Marshaler {
+			return ec.marshalNNetworkMeasures2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkMeasures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkMeasures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkMeasures(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkMeasures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11351,6 +12977,368 @@ func (ec *executionContext) _HubEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var networkImplementors = []string{"Network"}
+
+func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, obj *model.Network) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Network")
+		case "nodes":
+			out.Values[i] = ec._Network_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Network_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Network_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkComponentImplementors = []string{"NetworkComponent"}
+
+func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkComponent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkComponentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkComponent")
+		case "size":
+			out.Values[i] = ec._NetworkComponent_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NetworkComponent_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkEdgeImplementors = []string{"NetworkEdge"}
+
+func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkEdge")
+		case "source":
+			out.Values[i] = ec._NetworkEdge_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._NetworkEdge_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._NetworkEdge_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sample":
+			out.Values[i] = ec._NetworkEdge_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._NetworkEdge_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._NetworkEdge_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkMeasuresImplementors = []string{"NetworkMeasures"}
+
+func (ec *executionContext) _NetworkMeasures(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkMeasures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkMeasuresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkMeasures")
+		case "nodeCount":
+			out.Values[i] = ec._NetworkMeasures_nodeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgeCount":
+			out.Values[i] = ec._NetworkMeasures_edgeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "components":
+			out.Values[i] = ec._NetworkMeasures_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NetworkMeasures_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkNodeImplementors = []string{"NetworkNode"}
+
+func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkNode")
+		case "id":
+			out.Values[i] = ec._NetworkNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._NetworkNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._NetworkNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "depth":
+			out.Values[i] = ec._NetworkNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._NetworkNode_state(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._NetworkNode_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alliances":
+			out.Values[i] = ec._NetworkNode_alliances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "communities":
+			out.Values[i] = ec._NetworkNode_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issues":
+			out.Values[i] = ec._NetworkNode_issues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sample":
+			out.Values[i] = ec._NetworkNode_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkNode_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkPathImplementors = []string{"NetworkPath"}
+
+func (ec *executionContext) _NetworkPath(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkPath")
+		case "length":
+			out.Values[i] = ec._NetworkPath_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NetworkPath_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._NetworkPath_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeMeasureImplementors = []string{"NodeMeasure"}
+
+func (ec *executionContext) _NodeMeasure(ctx context.Context, sel ast.SelectionSet, obj *model.NodeMeasure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeMeasure")
+		case "node":
+			out.Values[i] = ec._NodeMeasure_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._NodeMeasure_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._NodeMeasure_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "component":
+			out.Values[i] = ec._NodeMeasure_component(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node", "Actor", "_Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
@@ -11731,6 +13719,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverageGaps(ctx, field)
+				})
+		case "network":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_network(ctx, field)
+				})
+		case "path":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_path(ctx, field)
+				})
+		case "networkMeasures":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networkMeasures(ctx, field)
 				})
 		case "_entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12647,6 +14653,16 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx context.Context, v any) (model.EdgeKind, error) {
+	var res model.EdgeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx context.Context, sel ast.SelectionSet, v model.EdgeKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
@@ -13000,6 +15016,112 @@ func (ec *executionContext) marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssue�
 	return ret
 }
 
+func (ec *executionContext) marshalNNetwork2ᚖrootsgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Network!")
+		return graphql.Null
+	}
+	return ec._Network(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkComponent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkComponent2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkComponent2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponent(ctx context.Context, sel ast.SelectionSet, v *model.NetworkComponent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkComponent!")
+		return graphql.Null
+	}
+	return ec._NetworkComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkEdge2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdge(ctx context.Context, sel ast.SelectionSet, v *model.NetworkEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkEdge!")
+		return graphql.Null
+	}
+	return ec._NetworkEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkMeasures2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkMeasures(ctx context.Context, sel ast.SelectionSet, v *model.NetworkMeasures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkMeasures!")
+		return graphql.Null
+	}
+	return ec._NetworkMeasures(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkNode(ctx context.Context, sel ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkNode!")
+		return graphql.Null
+	}
+	return ec._NetworkNode(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx context.Context, v any) (model.NetworkNodeKind, error) {
+	var res model.NetworkNodeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx context.Context, sel ast.SelectionSet, v model.NetworkNodeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNode2rootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕrootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13008,6 +15130,30 @@ func (ec *executionContext) marshalNNode2ᚕrootsgraphᚋgraphᚋmodelᚐNode(ct
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNodeMeasure2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeMeasure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeMeasure2ᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeMeasure2ᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasure(ctx context.Context, sel ast.SelectionSet, v *model.NodeMeasure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeMeasure!")
+		return graphql.Null
+	}
+	return ec._NodeMeasure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -13693,6 +15839,42 @@ func (ec *executionContext) marshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ct
 	return v
 }
 
+func (ec *executionContext) unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx context.Context, v any) ([]model.EdgeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EdgeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EdgeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOEvent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -14071,6 +16253,49 @@ func (ec *executionContext) unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(
 	}
 	res, err := ec.unmarshalInputNear(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkNodeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkNodeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalONetworkPath2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkPath(ctx context.Context, sel ast.SelectionSet, v *model.NetworkPath) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NetworkPath(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2rootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -72,6 +72,11 @@ func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.
 	return eventsByID(ctx, obj.EventIDs, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
+// Node is the resolver for the node field.
+func (r *networkNodeResolver) Node(ctx context.Context, obj *model.NetworkNode) (model.Node, error) {
+	return nodeThunk(ctx, obj.ID)()
+}
+
 // State is the resolver for the state field.
 func (r *organizationResolver) State(ctx context.Context, obj *model.Organization) (*model.State, error) {
 	return stateOf(ctx, obj.StateID)
@@ -255,6 +260,21 @@ func (r *queryResolver) CoverageGaps(ctx context.Context, filter *model.Coverage
 	return r.coverageGaps(ctx, filter)
 }
 
+// Network is the resolver for the network field.
+func (r *queryResolver) Network(ctx context.Context, from []string, depth *int, via []model.EdgeKind, include []model.NetworkNodeKind, limit *int) (*model.Network, error) {
+	return r.networkQuery(ctx, from, depth, limit, via, include)
+}
+
+// Path is the resolver for the path field.
+func (r *queryResolver) Path(ctx context.Context, from string, to string, via []model.EdgeKind, include []model.NetworkNodeKind, maxDepth *int) (*model.NetworkPath, error) {
+	return r.pathQuery(ctx, from, to, via, include, maxDepth)
+}
+
+// NetworkMeasures is the resolver for the networkMeasures field.
+func (r *queryResolver) NetworkMeasures(ctx context.Context, via []model.EdgeKind, include []model.NetworkNodeKind, filter *model.OrganizationFilter, top *int) (*model.NetworkMeasures, error) {
+	return r.measures(ctx, via, include, filter, top)
+}
+
 // Organizations is the resolver for the organizations field.
 func (r *stateResolver) Organizations(ctx context.Context, obj *model.State, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
 	return organizationsVia(ctx, store.OrganizationsByState, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
@@ -279,6 +299,9 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 // Hub returns HubResolver implementation.
 func (r *Resolver) Hub() HubResolver { return &hubResolver{r} }
 
+// NetworkNode returns NetworkNodeResolver implementation.
+func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolver{r} }
+
 // Organization returns OrganizationResolver implementation.
 func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
 
@@ -292,6 +315,7 @@ type (
 	allianceResolver     struct{ *Resolver }
 	eventResolver        struct{ *Resolver }
 	hubResolver          struct{ *Resolver }
+	networkNodeResolver  struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	stateResolver        struct{ *Resolver }

@@ -136,6 +136,77 @@ type Near struct {
 	RadiusKm float64 `json:"radiusKm"`
 }
 
+type Network struct {
+	Nodes []*NetworkNode `json:"nodes"`
+	Edges []*NetworkEdge `json:"edges"`
+	// True when the node limit cut the neighbourhood short.
+	Truncated bool `json:"truncated"`
+}
+
+type NetworkComponent struct {
+	Size int `json:"size"`
+	// Ids of the component's nodes, sorted.
+	Nodes []string `json:"nodes"`
+}
+
+// A link between two records. The network is undirected; source and target are in id order.
+type NetworkEdge struct {
+	Source string   `json:"source"`
+	Target string   `json:"target"`
+	Kind   EdgeKind `json:"kind"`
+	// True when either end is sample data, so the link is too.
+	Sample bool `json:"sample"`
+	// Where the link is stated: the sources of the record that holds it.
+	Sources []*Source `json:"sources"`
+	// For CO_PARTICIPATED, the events both took part in; else empty.
+	Events []string `json:"events"`
+}
+
+type NetworkMeasures struct {
+	NodeCount int `json:"nodeCount"`
+	EdgeCount int `json:"edgeCount"`
+	// Connected components, largest first.
+	Components []*NetworkComponent `json:"components"`
+	// The nodes with the highest betweenness, at most `top` of them.
+	Nodes []*NodeMeasure `json:"nodes"`
+}
+
+// A record in the network, with the attributes researchers filter and colour by.
+type NetworkNode struct {
+	ID   string          `json:"id"`
+	Kind NetworkNodeKind `json:"kind"`
+	Name string          `json:"name"`
+	// Hops from the nearest starting record (network), or position on the path (path); null for measures.
+	Depth *int `json:"depth,omitempty"`
+	// State or province code, when known.
+	State   *string `json:"state,omitempty"`
+	Country *string `json:"country,omitempty"`
+	// Alliance ids (organizations; for hubs, their hosts').
+	Alliances   []string    `json:"alliances"`
+	Communities []Community `json:"communities"`
+	Issues      []Issue     `json:"issues"`
+	Sample      bool        `json:"sample"`
+	// The record itself.
+	Node Node `json:"node"`
+}
+
+type NetworkPath struct {
+	// Number of edges.
+	Length int            `json:"length"`
+	Nodes  []*NetworkNode `json:"nodes"`
+	Edges  []*NetworkEdge `json:"edges"`
+}
+
+type NodeMeasure struct {
+	Node *NetworkNode `json:"node"`
+	// Number of distinct neighbours.
+	Degree int `json:"degree"`
+	// Exact betweenness centrality, normalized (as NetworkX does) to 0..1.
+	Betweenness float64 `json:"betweenness"`
+	// Index of the node's component in `components`.
+	Component int `json:"component"`
+}
+
 type OrganizationByIDsInput struct {
 	ID string `json:"ID"`
 }
@@ -307,6 +378,76 @@ func (e *CoverageDimension) UnmarshalJSON(b []byte) error {
 }
 
 func (e CoverageDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What links two records in the network.
+type EdgeKind string
+
+const (
+	// An organization is a member of an alliance.
+	EdgeKindMemberOf EdgeKind = "MEMBER_OF"
+	// Two organizations are partners.
+	EdgeKindPartnersWith EdgeKind = "PARTNERS_WITH"
+	// An organization or alliance organized an event (needs EVENT nodes).
+	EdgeKindOrganized EdgeKind = "ORGANIZED"
+	// An organization or alliance took part in an event (needs EVENT nodes).
+	EdgeKindParticipatedIn EdgeKind = "PARTICIPATED_IN"
+	// An organization hosts a Resistance Hub (needs HUB nodes).
+	EdgeKindHosts EdgeKind = "HOSTS"
+	// Two organizations took part in the same event (derived; `events` says which).
+	EdgeKindCoParticipated EdgeKind = "CO_PARTICIPATED"
+)
+
+var AllEdgeKind = []EdgeKind{
+	EdgeKindMemberOf,
+	EdgeKindPartnersWith,
+	EdgeKindOrganized,
+	EdgeKindParticipatedIn,
+	EdgeKindHosts,
+	EdgeKindCoParticipated,
+}
+
+func (e EdgeKind) IsValid() bool {
+	switch e {
+	case EdgeKindMemberOf, EdgeKindPartnersWith, EdgeKindOrganized, EdgeKindParticipatedIn, EdgeKindHosts, EdgeKindCoParticipated:
+		return true
+	}
+	return false
+}
+
+func (e EdgeKind) String() string {
+	return string(e)
+}
+
+func (e *EdgeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EdgeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EdgeKind", str)
+	}
+	return nil
+}
+
+func (e EdgeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EdgeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EdgeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -790,6 +931,66 @@ func (e *Issue) UnmarshalJSON(b []byte) error {
 }
 
 func (e Issue) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a network node is.
+type NetworkNodeKind string
+
+const (
+	NetworkNodeKindOrganization NetworkNodeKind = "ORGANIZATION"
+	NetworkNodeKindAlliance     NetworkNodeKind = "ALLIANCE"
+	NetworkNodeKindEvent        NetworkNodeKind = "EVENT"
+	NetworkNodeKindHub          NetworkNodeKind = "HUB"
+)
+
+var AllNetworkNodeKind = []NetworkNodeKind{
+	NetworkNodeKindOrganization,
+	NetworkNodeKindAlliance,
+	NetworkNodeKindEvent,
+	NetworkNodeKindHub,
+}
+
+func (e NetworkNodeKind) IsValid() bool {
+	switch e {
+	case NetworkNodeKindOrganization, NetworkNodeKindAlliance, NetworkNodeKindEvent, NetworkNodeKindHub:
+		return true
+	}
+	return false
+}
+
+func (e NetworkNodeKind) String() string {
+	return string(e)
+}
+
+func (e *NetworkNodeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkNodeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkNodeKind", str)
+	}
+	return nil
+}
+
+func (e NetworkNodeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkNodeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkNodeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -222,7 +222,7 @@ func enumLabel(v string) string {
 			words[i] = strings.ToUpper(w[:1]) + w[1:]
 		}
 	}
-	return strings.ReplaceAll(strings.Join(words, " "), "womens", "women's")
+	return strings.NewReplacer("womens", "women's", "Womens", "Women's").Replace(strings.Join(words, " "))
 }
 
 // countryName names the countries the data mentions; others keep their code.

@@ -68,4 +68,3 @@ func (r *Resolver) OrganizationNames(ctx context.Context, ids []string) (map[str
 	}
 	return out, nil
 }
-

@@ -36,16 +36,17 @@ func (b *filterBuilder) fail(format string, args ...any) {
 	}
 }
 
-func (b *filterBuilder) clause(field string, values []string) {
+// clause adds a clause on a stored field from the filter argument arg.
+func (b *filterBuilder) clause(arg, field string, values []string) {
 	if values == nil {
 		return
 	}
 	if len(values) == 0 {
-		b.fail("filter %s is an empty list, which nothing matches: omit it to match everything", field)
+		b.fail("filter %s is an empty list, which nothing matches: omit it to match everything", arg)
 		return
 	}
 	if len(values) > maxFilterValues {
-		b.fail("filter lists hold at most %d values; got %d", maxFilterValues, len(values))
+		b.fail("filter %s holds at most %d values; got %d", arg, maxFilterValues, len(values))
 		return
 	}
 	b.f.Clauses = append(b.f.Clauses, store.Clause{Field: field, Values: values})
@@ -65,7 +66,7 @@ func (b *filterBuilder) states(codes []string) {
 		}
 		ids[i] = model.StateID(c)
 	}
-	b.clause("stateId", ids)
+	b.clause("states", "stateId", ids)
 }
 
 func (b *filterBuilder) countries(codes []string) {
@@ -80,7 +81,7 @@ func (b *filterBuilder) countries(codes []string) {
 			return
 		}
 	}
-	b.clause("country", out)
+	b.clause("country", "country", out)
 }
 
 func (b *filterBuilder) regions(regions []string) {
@@ -93,7 +94,7 @@ func (b *filterBuilder) regions(regions []string) {
 			return
 		}
 	}
-	b.clause("region", regions)
+	b.clause("region", "region", regions)
 }
 
 func (b *filterBuilder) alliances(ids []string) {
@@ -107,7 +108,7 @@ func (b *filterBuilder) alliances(ids []string) {
 			return
 		}
 	}
-	b.clause("allianceIds", ids)
+	b.clause("alliances", "allianceIds", ids)
 }
 
 func (b *filterBuilder) sample(v *bool) { b.f.Sample = v }
@@ -169,7 +170,7 @@ func (b *filterBuilder) near(in *model.Near) *near {
 	return nil
 }
 
-func enumClause[T ~string](b *filterBuilder, field string, values []T) {
+func enumClause[T ~string](b *filterBuilder, arg, field string, values []T) {
 	if values == nil {
 		return
 	}
@@ -177,7 +178,7 @@ func enumClause[T ~string](b *filterBuilder, field string, values []T) {
 	for i, v := range values {
 		out[i] = string(v)
 	}
-	b.clause(field, out)
+	b.clause(arg, field, out)
 }
 
 // organizationFilter checks an organization filter and returns it as a store filter, with its
@@ -187,14 +188,14 @@ func organizationFilter(in *model.OrganizationFilter) (store.Filter, *near, erro
 	if in == nil {
 		return b.f, nil, nil
 	}
-	enumClause(b, "kind", in.Kind)
+	enumClause(b, "kind", "kind", in.Kind)
 	b.alliances(in.Alliances)
 	b.states(in.States)
 	b.countries(in.Country)
 	b.regions(in.Region)
-	enumClause(b, "communities", in.Community)
-	enumClause(b, "issues", in.Issue)
-	enumClause(b, "generations", in.Generation)
+	enumClause(b, "community", "communities", in.Community)
+	enumClause(b, "issue", "issues", in.Issue)
+	enumClause(b, "generation", "generations", in.Generation)
 	b.sample(in.Sample)
 	b.search(in.Search)
 	b.within(in.Within)
@@ -209,14 +210,14 @@ func hubFilter(in *model.HubFilter) (store.Filter, *near, error) {
 	if in == nil {
 		return b.f, nil, nil
 	}
-	enumClause(b, "setting", in.Setting)
-	enumClause(b, "activities", in.Activity)
+	enumClause(b, "setting", "setting", in.Setting)
+	enumClause(b, "activity", "activities", in.Activity)
 	b.alliances(in.Alliances)
 	b.states(in.States)
 	b.countries(in.Country)
 	b.regions(in.Region)
-	enumClause(b, "communities", in.Community)
-	enumClause(b, "issues", in.Issue)
+	enumClause(b, "community", "communities", in.Community)
+	enumClause(b, "issue", "issues", in.Issue)
 	b.sample(in.Sample)
 	b.search(in.Search)
 	b.within(in.Within)
@@ -230,7 +231,7 @@ func eventFilter(in *model.EventFilter) (store.Filter, error) {
 	if in == nil {
 		return b.f, nil
 	}
-	enumClause(b, "kind", in.Kind)
+	enumClause(b, "kind", "kind", in.Kind)
 	b.states(in.States)
 	b.countries(in.Country)
 	b.regions(in.Region)
@@ -262,8 +263,8 @@ func coverageFilters(in *model.CoverageFilter) (orgs, hubs, events store.Filter,
 	events = b.f
 	events.Clauses = append([]store.Clause(nil), b.f.Clauses...)
 	b.alliances(in.Alliances)
-	enumClause(b, "communities", in.Community)
-	enumClause(b, "issues", in.Issue)
+	enumClause(b, "community", "communities", in.Community)
+	enumClause(b, "issue", "issues", in.Issue)
 	eventsApply = in.Alliances == nil && in.Community == nil && in.Issue == nil
 	return b.f, b.f, events, eventsApply, b.err
 }

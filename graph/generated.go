@@ -2213,7 +2213,7 @@ enum SortDirection {
 enum OrganizationOrderField {
   "The name, ignoring case and accents."
   NAME
-  "The state or province code, then the name; those without a state come last."
+  "The state or province code, then the name; those without a state come last (first when DESC)."
   STATE
   CREATED
   UPDATED

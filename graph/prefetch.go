@@ -308,7 +308,18 @@ func parseArgs(f graphql.CollectedField, vars map[string]any) (args, bool) {
 	if err != nil || json.Unmarshal(b, &a) != nil {
 		return a, false
 	}
-	return a, true
+	// Arguments the resolver will refuse must cost no command here either.
+	switch f.Definition.Type.Name() {
+	case "OrganizationConnection":
+		_, err = a.org().parse()
+	case "HubConnection":
+		_, err = a.hub().parse()
+	case "EventConnection":
+		_, err = a.event().parse()
+	case "ActorConnection":
+		_, err = parseList(actorsList, byName, store.Filter{}, a.page())
+	}
+	return a, err == nil
 }
 
 // edges lists, by type and field, every field that reaches across documents.

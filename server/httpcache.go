@@ -50,12 +50,21 @@ func withHTTPCache(maxAge time.Duration, h http.Handler) http.Handler {
 			_, _ = w.Write(body)
 			return
 		}
-		sum := sha256.Sum256(body)
+		// The media type is part of the representation: the same data as application/json and
+		// as application/graphql-response+json are two representations with two tags.
+		h := sha256.New()
+		h.Write([]byte(rec.header.Get("Content-Type")))
+		h.Write([]byte{0})
+		h.Write(body)
+		sum := h.Sum(nil)
 		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds())))
 		w.Header().Add("Vary", "Accept") // GraphQL answers differ in media type by Accept
-		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		if matched, ok := etagMatches(r.Header.Get("If-None-Match"), etag); ok {
+			// A 304 names the representation the client holds (gzhttp adds no suffix to a
+			// response without a body).
+			w.Header().Set("ETag", matched)
 			w.Header().Del("Content-Length")
 			w.Header().Del("Content-Type")
 			w.WriteHeader(http.StatusNotModified)
@@ -74,22 +83,23 @@ func isGraphQLErrorAnswer(body []byte) bool {
 	return bytes.HasPrefix(body, []byte(`{"errors"`))
 }
 
-// etagMatches reports whether an If-None-Match header names etag, or its compressed variant.
-func etagMatches(header, etag string) bool {
+// etagMatches reports whether an If-None-Match header names etag or its compressed variant, and
+// which of the two it named.
+func etagMatches(header, etag string) (string, bool) {
 	if header == "" {
-		return false
+		return "", false
 	}
 	if strings.TrimSpace(header) == "*" {
-		return true
+		return etag, true
 	}
 	gz := strings.TrimSuffix(etag, `"`) + gzipSuffix + `"`
 	for candidate := range strings.SplitSeq(header, ",") {
 		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
 		if candidate == etag || candidate == gz {
-			return true
+			return candidate, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // recorder holds a response so that its ETag can be computed before anything is sent.

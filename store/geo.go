@@ -61,9 +61,10 @@ func BoxAround(lat, lng, radiusKm float64) Box {
 	if south <= -90 || north >= 90 {
 		return Box{West: -180, South: math.Max(south, -90), East: 180, North: math.Min(north, 90)}
 	}
-	// The widest longitude span is at the latitude of the box nearest a pole.
-	maxLat := math.Max(math.Abs(south), math.Abs(north)) * math.Pi / 180
-	dLng := math.Asin(math.Min(1, math.Sin(radiusKm/EarthRadiusKm)/math.Cos(maxLat))) * 180 / math.Pi
+	// The circle's widest longitude span, reached where its meridians touch it (not on the
+	// centre's parallel): asin(sin r / cos lat) (J. Matuschek, "Finding points within a distance
+	// of a latitude/longitude using bounding coordinates").
+	dLng := math.Asin(math.Min(1, math.Sin(radiusKm/EarthRadiusKm)/math.Cos(lat*math.Pi/180))) * 180 / math.Pi
 	if dLng >= 180 || radiusKm/EarthRadiusKm >= math.Pi/2 {
 		return Box{West: -180, South: south, East: 180, North: north}
 	}

@@ -1063,7 +1063,7 @@ type OrganizationOrderField string
 const (
 	// The name, ignoring case and accents.
 	OrganizationOrderFieldName OrganizationOrderField = "NAME"
-	// The state or province code, then the name; those without a state come last.
+	// The state or province code, then the name; those without a state come last (first when DESC).
 	OrganizationOrderFieldState   OrganizationOrderField = "STATE"
 	OrganizationOrderFieldCreated OrganizationOrderField = "CREATED"
 	OrganizationOrderFieldUpdated OrganizationOrderField = "UPDATED"

@@ -23,6 +23,13 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	mux.Handle("GET /coverage.svg", cached(handleCoverageSVG(resolver)))
 	mux.Handle("GET /hubs.geojson", cached(handleHubsGeoJSON(resolver)))
 	mux.Handle("GET /organizations.geojson", cached(handleOrganizationsGeoJSON(resolver)))
+	// Exports stream, so they are not buffered for an ETag.
+	exported := func(f exportFormat) http.Handler {
+		return loaders.Middleware(s, opts.loaderWait, handleExport(resolver, f))
+	}
+	mux.Handle("GET /export/network.graphml", exported(graphML))
+	mux.Handle("GET /export/network.gexf", exported(gexf))
+	mux.Handle("GET /export/network.json", exported(nodeLinkJSON))
 	mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
 	mux.HandleFunc("GET /healthz", handleHealthz)
 	mux.Handle("GET /readyz", handleReadyz(s, draining))

@@ -28,6 +28,12 @@ type Server struct {
 // files in dir. FerretDB logs every failed command at WARN; logger receives those messages, so
 // pass one at the level wanted (nil discards them).
 func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
+	return StartAt(ctx, dir, "127.0.0.1:0", logger)
+}
+
+// StartAt is Start on a given loopback address, so that a server stopped and started again (in a
+// fault test) is found where its clients left it.
+func StartAt(ctx context.Context, dir, addr string, logger *slog.Logger) (*Server, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded database: data folder %q: %w", dir, err)
@@ -41,7 +47,7 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	// SQLite takes a file: URI naming the folder; the trailing slash marks it as one.
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/"}).String()
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 		Logger:    logger,

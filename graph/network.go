@@ -431,9 +431,11 @@ func (b *netBuilder) edge(e network.Edge) *model.NetworkEdge {
 		holders = []string{pick(from, to, model.HubPrefix)}
 	case model.EdgeKindMemberOf, model.EdgeKindOrganized, model.EdgeKindParticipatedIn:
 		holders = []string{pick(from, to, model.OrganizationPrefix, model.AlliancePrefix)}
-	default: // PARTNERS_WITH, CO_PARTICIPATED: stated by both
+	case model.EdgeKindCoParticipated: // stated by both, through the events they share
 		holders = []string{from, to}
 		out.Events = nonNil(b.shared[[2]string{from, to}])
+	default: // PARTNERS_WITH: either side may state it
+		holders = []string{from, to}
 	}
 	seen := map[string]bool{}
 	for _, h := range holders {

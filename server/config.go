@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -19,16 +20,21 @@ import (
 // config is the server's configuration. Every setting is a flag with an environment variable
 // equivalent; a flag wins over its variable, and the variable over the default.
 type config struct {
-	addr          string
-	mongoURI      string
-	database      string
-	dataDir       string
-	corsOrigins   []string
-	shutdownGrace time.Duration
-	logLevel      slog.Level
-	loaderWait    time.Duration
-	introspection bool
-	cacheMaxAge   time.Duration
+	addr           string
+	mongoURI       string
+	database       string
+	dataDir        string
+	corsOrigins    []string
+	shutdownGrace  time.Duration
+	logLevel       slog.Level
+	loaderWait     time.Duration
+	introspection  bool
+	cacheMaxAge    time.Duration
+	production     bool
+	limits         limits
+	rateLimit      float64
+	rateBurst      int
+	requestTimeout time.Duration
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -40,7 +46,11 @@ type setting struct {
 // parseConfig reads args (without the program name) and the environment. It returns
 // flag.ErrHelp after printing the help when asked for it.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	var raw struct{ addr, uri, db, dir, cors, grace, level, wait, introspection, cacheMaxAge string }
+	var raw struct {
+		addr, uri, db, dir, cors, grace, level, wait, introspection, cacheMaxAge, profile string
+		depth, aliases, roots, directives, tokens, body, cost                             string
+		rate, burst, timeout                                                              string
+	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
 		{"mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty runs the embedded database", &raw.uri},
@@ -51,7 +61,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
 		{"cache-max-age", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
-		{"introspection", "ROOTS_INTROSPECTION", "true", "answer schema introspection (__schema, __type); _service for federation routers works either way", &raw.introspection},
+		{"profile", "ROOTS_PROFILE", "development", "development, or production: introspection, \"did you mean\" suggestions and GraphiQL off", &raw.profile},
+		{"introspection", "ROOTS_INTROSPECTION", "", "answer schema introspection (__schema, __type); _service for federation routers works either way (default: on in development, off in production)", &raw.introspection},
+		{"max-depth", "ROOTS_MAX_DEPTH", strconv.Itoa(defaultLimits.maxDepth), "deepest nesting of fields an operation may have", &raw.depth},
+		{"max-aliases", "ROOTS_MAX_ALIASES", strconv.Itoa(defaultLimits.maxAliases), "most aliased fields an operation may have", &raw.aliases},
+		{"max-root-fields", "ROOTS_MAX_ROOT_FIELDS", strconv.Itoa(defaultLimits.maxRootFields), "most root fields an operation may have", &raw.roots},
+		{"max-directives", "ROOTS_MAX_DIRECTIVES", strconv.Itoa(defaultLimits.maxDirectives), "most directive uses an operation may have", &raw.directives},
+		{"max-tokens", "ROOTS_MAX_TOKENS", strconv.Itoa(defaultLimits.maxTokens), "most lexer tokens a query document may have", &raw.tokens},
+		{"max-body-bytes", "ROOTS_MAX_BODY_BYTES", strconv.FormatInt(defaultLimits.maxBodyBytes, 10), "largest POST body or GET query string, in bytes (413 above)", &raw.body},
+		{"rate-limit", "ROOTS_RATE_LIMIT", "", "requests per second each client (IP, or bearer key) may make on average; 0 for no limit (default: 0 in development, 20 in production)", &raw.rate},
+		{"rate-burst", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
+		{"request-timeout", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
+		{"max-cost", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -125,8 +146,55 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.cacheMaxAge, err = time.ParseDuration(raw.cacheMaxAge); err != nil || c.cacheMaxAge < 0 || c.cacheMaxAge > 24*time.Hour {
 		bad("cache-max-age", "%q is not a duration between 0 and 24h, such as 60s", raw.cacheMaxAge)
 	}
-	if c.introspection, err = strconv.ParseBool(raw.introspection); err != nil {
-		bad("introspection", "%q is not true or false", raw.introspection)
+	switch raw.profile {
+	case "development":
+	case "production":
+		c.production = true
+	default:
+		bad("profile", "%q is neither development nor production", raw.profile)
+	}
+	c.introspection = !c.production
+	if raw.introspection != "" {
+		if c.introspection, err = strconv.ParseBool(raw.introspection); err != nil {
+			bad("introspection", "%q is not true or false", raw.introspection)
+		}
+	}
+	for _, lim := range []struct {
+		flag  string
+		raw   string
+		into  *int
+		least int
+	}{
+		{"max-depth", raw.depth, &c.limits.maxDepth, 2},
+		{"max-aliases", raw.aliases, &c.limits.maxAliases, 0},
+		{"max-root-fields", raw.roots, &c.limits.maxRootFields, 1},
+		{"max-directives", raw.directives, &c.limits.maxDirectives, 0},
+		{"max-tokens", raw.tokens, &c.limits.maxTokens, 50},
+		{"max-cost", raw.cost, &c.limits.maxCost, 100},
+	} {
+		n, err := strconv.Atoi(lim.raw)
+		if err != nil || n < lim.least {
+			bad(lim.flag, "%q is not a whole number of at least %d", lim.raw, lim.least)
+		}
+		*lim.into = n
+	}
+	c.rateLimit = 0
+	if c.production {
+		c.rateLimit = 20
+	}
+	if raw.rate != "" {
+		if c.rateLimit, err = strconv.ParseFloat(raw.rate, 64); err != nil || c.rateLimit < 0 || math.IsInf(c.rateLimit, 0) || math.IsNaN(c.rateLimit) {
+			bad("rate-limit", "%q is not a number of requests per second (0 for none)", raw.rate)
+		}
+	}
+	if c.rateBurst, err = strconv.Atoi(raw.burst); err != nil || c.rateBurst < 1 {
+		bad("rate-burst", "%q is not a whole number of at least 1", raw.burst)
+	}
+	if c.requestTimeout, err = time.ParseDuration(raw.timeout); err != nil || c.requestTimeout < 100*time.Millisecond || c.requestTimeout > 10*time.Minute {
+		bad("request-timeout", "%q is not a duration between 100ms and 10m, such as 10s", raw.timeout)
+	}
+	if c.limits.maxBodyBytes, err = strconv.ParseInt(raw.body, 10, 64); err != nil || c.limits.maxBodyBytes < 1024 {
+		bad("max-body-bytes", "%q is not a whole number of bytes of at least 1024", raw.body)
 	}
 	return c, errors.Join(errs...)
 }

@@ -25,11 +25,17 @@ const queryCacheSize = 1000
 // newGraphQLHandler builds the GraphQL endpoint: queries over GET, queries and mutations over
 // POST with a JSON body, and nothing else (no multipart, no form posts).
 func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serverOptions) *handler.Server {
-	h := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
+	registerLimitCodes()
+	h := handler.New(costSchema{graph.NewExecutableSchema(graph.Config{Resolvers: resolver})})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	h.SetParserTokenLimit(opts.limits.maxTokens)
+	h.SetDisableSuggestion(!opts.suggestions)
+	h.Use(operationLimits{opts.limits})
+	h.Use(extension.FixedComplexityLimit(opts.limits.maxCost))
+	h.AroundResponses(costInExtensions)
 	// Automatic persisted queries (Apollo's protocol): a client sends the query's sha256 alone,
 	// and the query itself only when this instance has not seen it, so a widget's GET is a short,
 	// cacheable URL.

@@ -34,7 +34,7 @@ func newTestServer(t *testing.T, n int) *testServer {
 	db := storetest.Seeded(t, n)
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	srv := newServer(logger, db.Store, serverOptions{loaderWait: loaders.DefaultWait, introspection: true})
+	srv := newServer(logger, db.Store, testOptions())
 	return &testServer{t: t, db: db, handler: srv, logs: logs}
 }
 
@@ -122,4 +122,10 @@ func truncate(b []byte, n int) []byte {
 		return b
 	}
 	return append(b[:n:n], "…"...)
+}
+
+// testOptions are the server options of the development profile with the default limits, as
+// tests use them unless they say otherwise.
+func testOptions() serverOptions {
+	return serverOptions{loaderWait: loaders.DefaultWait, introspection: true, suggestions: true, graphiql: true, limits: defaultLimits}
 }

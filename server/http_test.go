@@ -20,7 +20,7 @@ import (
 func TestHTTP(t *testing.T) {
 	s := newTestServer(t, 1)
 	const q = `{ alliances { totalCount } }`
-	const answer = `{"data":{"alliances":{"totalCount":4}}}`
+	const answer = `{"data":{"alliances":{"totalCount":4}},"extensions":{"cost":{"limit":25000000,"requested":40}}}`
 	cases := []struct {
 		name        string
 		method      string

@@ -137,7 +137,7 @@ func TestHTTPCache(t *testing.T) {
 	t.Run("GetIsCacheable", func(t *testing.T) {
 		rec := serve(t, h, "GET", small, "")
 		wantCacheable(t, rec)
-		if got, want := rec.Body.String(), `{"data":{"alliances":{"totalCount":4}}}`; got != want {
+		if got, want := rec.Body.String(), `{"data":{"alliances":{"totalCount":4}},"extensions":{"cost":{"limit":25000000,"requested":40}}}`; got != want {
 			t.Errorf("body %s; want %s", got, want)
 		}
 		v := varyNames(rec.Header())
@@ -230,7 +230,7 @@ func TestHTTPCache(t *testing.T) {
 		if strings.HasSuffix(etag, `-gzip"`) {
 			t.Errorf("ETag %q of an uncompressed answer ends in -gzip", etag)
 		}
-		if got, want := rec.Body.String(), `{"data":{"alliances":{"totalCount":4}}}`; got != want {
+		if got, want := rec.Body.String(), `{"data":{"alliances":{"totalCount":4}},"extensions":{"cost":{"limit":25000000,"requested":40}}}`; got != want {
 			t.Errorf("body %s; want %s", got, want)
 		}
 	})

@@ -19,7 +19,7 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	cached := func(h http.Handler) http.Handler {
 		return withHTTPCache(opts.cacheMaxAge, loaders.Middleware(s, opts.loaderWait, h))
 	}
-	mux.Handle("/graphql", withGraphQLHTTP(cached(newGraphQLHandler(logger, resolver, opts))))
+	mux.Handle("/graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(cached(newGraphQLHandler(logger, resolver, opts)))))
 	mux.Handle("GET /coverage.svg", cached(handleCoverageSVG(resolver)))
 	mux.Handle("GET /hubs.geojson", cached(handleHubsGeoJSON(resolver)))
 	mux.Handle("GET /organizations.geojson", cached(handleOrganizationsGeoJSON(resolver)))
@@ -30,7 +30,9 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	mux.Handle("GET /export/network.graphml", exported(graphML))
 	mux.Handle("GET /export/network.gexf", exported(gexf))
 	mux.Handle("GET /export/network.json", exported(nodeLinkJSON))
-	mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
+	if opts.graphiql {
+		mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
+	}
 	mux.HandleFunc("GET /healthz", handleHealthz)
 	mux.Handle("GET /readyz", handleReadyz(s, draining))
 }

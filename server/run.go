@@ -43,7 +43,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge})
+	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
+		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
+		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout})
 	httpServer := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           srv,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -15,6 +16,17 @@ type serverOptions struct {
 	loaderWait  time.Duration
 	// introspection allows __schema and __type queries; _service works either way.
 	introspection bool
+	// limits bound each operation before it runs.
+	limits limits
+	// suggestions adds "did you mean" hints to validation errors.
+	suggestions bool
+	// graphiql serves the GraphiQL page at /.
+	graphiql bool
+	// rateLimit is each client's average requests per second (0: no limit) and rateBurst its burst.
+	rateLimit float64
+	rateBurst int
+	// requestTimeout bounds each request's work, database commands included.
+	requestTimeout time.Duration
 	// cacheMaxAge is how long browsers and CDNs may reuse an anonymous GET answer; 0 disables it.
 	cacheMaxAge time.Duration
 }
@@ -28,10 +40,19 @@ type server struct {
 // newServer builds the HTTP handler with every route and middleware. Everything it uses is passed
 // in; it starts nothing.
 func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server {
+	if opts.limits == (limits{}) {
+		opts.limits = defaultLimits
+	}
 	srv := &server{}
 	mux := http.NewServeMux()
 	addRoutes(mux, logger, s, opts, &srv.draining)
 	var h http.Handler = mux
+	var limiter *rateLimiter
+	if opts.rateLimit > 0 {
+		limiter = newRateLimiter(opts.rateLimit, max(opts.rateBurst, 1))
+	}
+	h = withRateLimit(limiter, h)
+	h = withDeadline(opts.requestTimeout, h)
 	h = withCompression(h)
 	h = withCORS(h, opts.corsOrigins)
 	h = withRequestID(h)
@@ -40,3 +61,16 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// withDeadline gives each request a deadline that reaches the database through its context; a
+// client that goes away cancels it too (net/http cancels the request context).
+func withDeadline(d time.Duration, h http.Handler) http.Handler {
+	if d <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

@@ -26,14 +26,14 @@ func (s *Store) CountBy(ctx context.Context, c Collection, f Filter, field strin
 	}}})
 	cur, err := s.coll(string(c)).Aggregate(ctx, pipeline, options.Aggregate().SetBatchSize(unboundedBatch))
 	if err != nil {
-		return nil, fmt.Errorf("count %s by %s: %w", c, field, err)
+		return nil, dbErr(fmt.Sprintf("count %s by %s", c, field), err)
 	}
 	var rows []struct {
 		Value any `bson:"_id"`
 		N     int `bson:"n"`
 	}
 	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("count %s by %s: %w", c, field, err)
+		return nil, dbErr(fmt.Sprintf("count %s by %s", c, field), err)
 	}
 	out := make(map[string]int, len(rows))
 	for _, r := range rows {

@@ -64,11 +64,11 @@ func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort b
 	}
 	cur, err := c.Find(ctx, filter, opts)
 	if err != nil {
-		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+		return nil, dbErr(fmt.Sprintf("find %s", c.Name()), err)
 	}
 	out := make([]*T, 0, 16)
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+		return nil, dbErr(fmt.Sprintf("find %s", c.Name()), err)
 	}
 	return out, nil
 }
@@ -81,7 +81,7 @@ func findOne[T any](ctx context.Context, c *mongo.Collection, filter any) (*T, e
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find %s: %w", c.Name(), err)
+		return nil, dbErr(fmt.Sprintf("find %s", c.Name()), err)
 	}
 	return &out, nil
 }
@@ -90,7 +90,7 @@ func findOne[T any](ctx context.Context, c *mongo.Collection, filter any) (*T, e
 func count(ctx context.Context, c *mongo.Collection, filter any) (int, error) {
 	n, err := c.CountDocuments(ctx, filter)
 	if err != nil {
-		return 0, fmt.Errorf("count %s: %w", c.Name(), err)
+		return 0, dbErr(fmt.Sprintf("count %s", c.Name()), err)
 	}
 	return int(n), nil
 }

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
 
 // Errors that callers map to user-facing codes.
@@ -21,7 +22,20 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means that a write collided with the current state (a duplicate slug).
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable means that the database did not answer (unreachable, or too slow for the
+	// request's deadline); trying again later may succeed.
+	ErrUnavailable = errors.New("database unavailable")
 )
+
+// dbErr wraps a driver error with what was being done, and marks the database being unreachable
+// or out of time as ErrUnavailable.
+func dbErr(what string, err error) error {
+	if mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, new(topology.ServerSelectionError)) {
+		return fmt.Errorf("%s: %w: %w", what, ErrUnavailable, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
 
 // Collection names.
 const (
@@ -58,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, errors.New("open store: database name is empty")
 	}
 	opts := options.Client().ApplyURI(cfg.URI).
-		SetServerSelectionTimeout(5 * time.Second).
+		SetServerSelectionTimeout(2 * time.Second).
 		SetConnectTimeout(5 * time.Second)
 	if cfg.AppName != "" {
 		opts.SetAppName(cfg.AppName)

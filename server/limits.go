@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// limits bound what one request may ask, checked before any database command. The defaults are
+// safe for a public API and admit every query the README shows.
+type limits struct {
+	maxBodyBytes  int64 // POST body and GET query string
+	maxTokens     int   // lexer tokens of the query document
+	maxDepth      int   // nesting of fields, through fragments
+	maxAliases    int   // fields given an alias
+	maxRootFields int   // fields at the top of the operation
+	maxDirectives int   // directive uses in the operation and its fragments
+	maxCost       int   // estimated objects and fields resolved (see costSchema)
+}
+
+var defaultLimits = limits{
+	maxBodyBytes:  64 << 10,
+	maxTokens:     2500,
+	maxDepth:      20,
+	maxAliases:    30,
+	maxRootFields: 15,
+	maxDirectives: 30,
+	maxCost:       25_000_000,
+}
+
+// Error codes of refused operations. Each is refused before execution with a non-200 status (422
+// for application/json, 400 for application/graphql-response+json).
+const (
+	codeTooDeep        = "QUERY_TOO_DEEP"
+	codeTooManyAliases = "TOO_MANY_ALIASES"
+	codeTooManyRoots   = "TOO_MANY_ROOT_FIELDS"
+	codeTooManyDirs    = "TOO_MANY_DIRECTIVES"
+	// codeTooComplex is the code gqlgen's complexity limit gives.
+	codeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
+	codeTooLarge   = "REQUEST_TOO_LARGE"
+)
+
+// operationLimits refuses operations that are too deep, too wide or too decorated.
+type operationLimits struct{ l limits }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = operationLimits{}
+
+func (operationLimits) ExtensionName() string                   { return "OperationLimits" }
+func (operationLimits) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (o operationLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	var m shape
+	m.walk(oc.Operation.SelectionSet, 1, map[string]bool{})
+	m.directives += len(oc.Operation.Directives)
+	roots := len(oc.Operation.SelectionSet)
+	refuse := func(code, format string, args ...any) *gqlerror.Error {
+		return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
+	}
+	switch {
+	case m.depth > o.l.maxDepth:
+		return refuse(codeTooDeep, "the operation nests %d levels deep; at most %d are allowed", m.depth, o.l.maxDepth)
+	case m.aliases > o.l.maxAliases:
+		return refuse(codeTooManyAliases, "the operation uses %d aliases; at most %d are allowed", m.aliases, o.l.maxAliases)
+	case roots > o.l.maxRootFields:
+		return refuse(codeTooManyRoots, "the operation asks for %d root fields; at most %d are allowed: split it", roots, o.l.maxRootFields)
+	case m.directives > o.l.maxDirectives:
+		return refuse(codeTooManyDirs, "the operation uses %d directives; at most %d are allowed", m.directives, o.l.maxDirectives)
+	}
+	return nil
+}
+
+// shape measures an operation: its deepest field, its aliases and its directives, following each
+// fragment once per path.
+type shape struct{ depth, aliases, directives int }
+
+func (m *shape) walk(set ast.SelectionSet, depth int, inFragment map[string]bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			m.depth = max(m.depth, depth)
+			if s.Alias != "" && s.Alias != s.Name {
+				m.aliases++
+			}
+			m.directives += len(s.Directives)
+			m.walk(s.SelectionSet, depth+1, inFragment)
+		case *ast.InlineFragment:
+			m.directives += len(s.Directives)
+			m.walk(s.SelectionSet, depth, inFragment)
+		case *ast.FragmentSpread:
+			m.directives += len(s.Directives)
+			if s.Definition == nil || inFragment[s.Name] {
+				continue // a cycle is a validation error already
+			}
+			inFragment[s.Name] = true
+			m.directives += len(s.Definition.Directives)
+			m.walk(s.Definition.SelectionSet, depth, inFragment)
+			delete(inFragment, s.Name)
+		}
+	}
+}
+
+var registerLimitCodes = func() func() {
+	done := false
+	return func() {
+		if done {
+			return
+		}
+		done = true
+		for _, c := range []string{codeTooDeep, codeTooManyAliases, codeTooManyRoots, codeTooManyDirs, codeTooComplex} {
+			errcode.RegisterErrorType(c, errcode.KindProtocol)
+		}
+	}
+}()
+
+// costSchema estimates an operation's cost as the number of objects and fields it may resolve: a
+// list multiplies what each item costs by how many items it may hold (a connection by its first
+// or last, 20 when omitted; nodes by its ids; other lists by their known bounds).
+type costSchema struct {
+	graphql.ExecutableSchema
+}
+
+// listBounds are the most items a plain (non-connection) list field holds.
+var listBounds = map[string]int{
+	"Alliance.states":            70,
+	"Organization.alliances":     4,
+	"Query.coverage":             100,
+	"Query.coverageGaps":         70,
+	"Network.nodes":              maxNetworkNodes,
+	"Network.edges":              maxNetworkNodes * 4,
+	"NetworkPath.nodes":          9,
+	"NetworkPath.edges":          8,
+	"NetworkMeasures.components": 100,
+	"NetworkMeasures.nodes":      maxNetworkNodes,
+	"Query._entities":            100,
+}
+
+const maxNetworkNodes = 2000
+
+func (c costSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	def := c.Schema().Types[typeName]
+	if def == nil {
+		return 0, false
+	}
+	f := def.Fields.ForName(field)
+	if f == nil {
+		return 0, false
+	}
+	n := 1
+	key := typeName + "." + field
+	switch {
+	case strings.HasSuffix(typeName, "Connection") && field == "edges":
+		n = 1 // the connection's page size counts its edges already
+	case strings.HasSuffix(f.Type.Name(), "Connection"):
+		n = 20
+		if v, ok := intArg(args, "first"); ok {
+			n = v
+		} else if v, ok := intArg(args, "last"); ok {
+			n = v
+		}
+	case key == "Query.nodes":
+		if ids, ok := args["ids"].([]any); ok {
+			n = len(ids)
+		}
+	case key == "Query.network":
+		n = 1
+	case f.Type.Elem != nil && c.Schema().Types[f.Type.Name()] != nil && c.Schema().Types[f.Type.Name()].Kind != ast.Scalar && c.Schema().Types[f.Type.Name()].Kind != ast.Enum:
+		n = 10
+		if b, ok := listBounds[key]; ok {
+			n = b
+		}
+	}
+	return n * (1 + child), true
+}
+
+func intArg(args map[string]any, name string) (int, bool) {
+	switch v := args[name].(type) {
+	case int:
+		return max(v, 0), true
+	case int64:
+		return max(int(v), 0), true
+	case *int:
+		if v != nil {
+			return max(*v, 0), true
+		}
+	}
+	return 0, false
+}
+
+// costInExtensions reports the cost of each accepted operation in extensions.cost, so that
+// clients can see how close they are to the limit.
+func costInExtensions(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil {
+		return nil
+	}
+	if !graphql.HasOperationContext(ctx) {
+		return resp // refused before an operation existed (a body that is not JSON)
+	}
+	if stats := extension.GetComplexityStats(ctx); stats != nil {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = map[string]int{"requested": stats.Complexity, "limit": stats.ComplexityLimit}
+	}
+	return resp
+}
+
+// withBodyLimit refuses, with 413, a POST body or a GET query string over the limit, before
+// anything is parsed.
+func withBodyLimit(maxBytes int64, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if int64(len(r.URL.RawQuery)) > maxBytes {
+			writeHTTPError(w, http.StatusRequestEntityTooLarge, codeTooLarge,
+				fmt.Sprintf("the query string is over %d bytes: send the operation in a POST body, or use a persisted query", maxBytes))
+			return
+		}
+		if r.Body != nil && r.Method == http.MethodPost {
+			if r.ContentLength > maxBytes {
+				writeHTTPError(w, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
+				return
+			}
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
+			if err != nil {
+				writeHTTPError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+				return
+			}
+			if int64(len(body)) > maxBytes {
+				writeHTTPError(w, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		h.ServeHTTP(w, r)
+	})
+}

@@ -63,13 +63,13 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		case errors.Is(err, store.ErrConflict):
 			out.Message = "the change conflicts with the current data"
 			out.Extensions = map[string]any{"code": CodeConflict}
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			out.Message = "the request was cancelled or ran out of time"
+			out.Extensions = map[string]any{"code": "TIMEOUT"}
 		case errors.Is(err, store.ErrUnavailable):
 			logger.WarnContext(ctx, "database unavailable", "request_id", requestID(ctx), "err", err)
 			out.Message = "the database is not answering; try again shortly"
 			out.Extensions = map[string]any{"code": "SERVICE_UNAVAILABLE"}
-		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-			out.Message = "the request was cancelled or ran out of time"
-			out.Extensions = map[string]any{"code": "TIMEOUT"}
 		default:
 			id := requestID(ctx)
 			logger.ErrorContext(ctx, "resolver error", "request_id", id, "path", out.Path.String(), "err", err)

@@ -1881,8 +1881,8 @@ type Query {
   """
   The neighbourhood of some records in the coalition's network, breadth first to ` + "`" + `depth` + "`" + ` hops (at
   most 4) along the edge kinds in ` + "`" + `via` + "`" + `, keeping at most ` + "`" + `limit` + "`" + ` nodes (at most 2000; ` + "`" + `truncated` + "`" + `
-  says when the limit cut it short). Nodes are organizations and alliances, and events and hubs
-  when ` + "`" + `include` + "`" + ` names them or ` + "`" + `via` + "`" + ` asks for the edges that reach them.
+  says when the limit cut it short). Nodes are organizations and alliances unless ` + "`" + `include` + "`" + ` lists
+  the kinds wanted; asking ` + "`" + `via` + "`" + ` for the edges that reach events or hubs includes them too.
   """
   network(from: [ID!]!, depth: Int = 1, via: [EdgeKind!], include: [NetworkNodeKind!], limit: Int = 200): Network!
   """

@@ -434,8 +434,12 @@ func (b *netBuilder) edge(e network.Edge) *model.NetworkEdge {
 	case model.EdgeKindCoParticipated: // stated by both, through the events they share
 		holders = []string{from, to}
 		out.Events = nonNil(b.shared[[2]string{from, to}])
-	default: // PARTNERS_WITH: either side may state it
-		holders = []string{from, to}
+	default: // PARTNERS_WITH: stated by whichever side lists the other
+		for _, pair := range [][2]string{{from, to}, {to, from}} {
+			if o, ok := b.docs[pair[0]].(*model.Organization); ok && slices.Contains(o.PartnerIDs, pair[1]) {
+				holders = append(holders, pair[0])
+			}
+		}
 	}
 	seen := map[string]bool{}
 	for _, h := range holders {

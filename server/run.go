@@ -116,7 +116,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 		d.embedded = srv
 		uri = srv.URI()
 	}
-	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph"})
+	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph", Monitor: commandCounter()})
 	if err != nil {
 		if d.embedded != nil {
 			d.embedded.Close()

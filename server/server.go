@@ -55,6 +55,7 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	h = withDeadline(opts.requestTimeout, h)
 	h = withCompression(h)
 	h = withCORS(h, opts.corsOrigins)
+	h = withRequestLog(logger, h)
 	h = withRequestID(h)
 	srv.handler = h
 	return srv

@@ -35,6 +35,7 @@ type config struct {
 	rateLimit      float64
 	rateBurst      int
 	requestTimeout time.Duration
+	responseTTL    time.Duration
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -50,6 +51,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		addr, uri, db, dir, cors, grace, level, wait, introspection, cacheMaxAge, profile string
 		depth, aliases, roots, directives, tokens, body, cost                             string
 		rate, burst, timeout                                                              string
+		respTTL                                                                           string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -60,6 +62,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"shutdown-grace", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
 		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
+		{"response-cache-ttl", "ROOTS_RESPONSE_CACHE_TTL", "10s", "how long answers to anonymous queries are kept in memory and served again; 0 turns the response cache off", &raw.respTTL},
 		{"cache-max-age", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
 		{"profile", "ROOTS_PROFILE", "development", "development, or production: introspection, \"did you mean\" suggestions and GraphiQL off", &raw.profile},
 		{"introspection", "ROOTS_INTROSPECTION", "", "answer schema introspection (__schema, __type); _service for federation routers works either way (default: on in development, off in production)", &raw.introspection},
@@ -189,6 +192,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.rateBurst, err = strconv.Atoi(raw.burst); err != nil || c.rateBurst < 1 {
 		bad("rate-burst", "%q is not a whole number of at least 1", raw.burst)
+	}
+	if c.responseTTL, err = time.ParseDuration(raw.respTTL); err != nil || c.responseTTL < 0 || c.responseTTL > time.Hour {
+		bad("response-cache-ttl", "%q is not a duration between 0 and 1h, such as 10s", raw.respTTL)
 	}
 	if c.requestTimeout, err = time.ParseDuration(raw.timeout); err != nil || c.requestTimeout < 100*time.Millisecond || c.requestTimeout > 10*time.Minute {
 		bad("request-timeout", "%q is not a duration between 100ms and 10m, such as 10s", raw.timeout)

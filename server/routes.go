@@ -13,13 +13,14 @@ import (
 )
 
 // addRoutes is the one place every route is declared.
-func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool) {
+func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool, cache *responseCache) {
 	resolver := &graph.Resolver{Store: s}
 	// Reads that anyone may cache: GET queries, the map layers and the coverage map.
 	cached := func(h http.Handler) http.Handler {
 		return withHTTPCache(opts.cacheMaxAge, loaders.Middleware(s, opts.loaderWait, h))
 	}
-	mux.Handle("/graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(cached(newGraphQLHandler(logger, resolver, opts)))))
+	mux.Handle("/graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
+		withResponseCache(cache, loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts)))))))
 	mux.Handle("GET /coverage.svg", cached(handleCoverageSVG(resolver)))
 	mux.Handle("GET /hubs.geojson", cached(handleHubsGeoJSON(resolver)))
 	mux.Handle("GET /organizations.geojson", cached(handleOrganizationsGeoJSON(resolver)))

@@ -45,7 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
-		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout})
+		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout,
+		responseCacheTTL: cfg.responseTTL})
 	httpServer := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           srv,

@@ -27,6 +27,8 @@ type serverOptions struct {
 	rateBurst int
 	// requestTimeout bounds each request's work, database commands included.
 	requestTimeout time.Duration
+	// responseCacheTTL is how long anonymous query answers are kept in memory; 0 turns it off.
+	responseCacheTTL time.Duration
 	// cacheMaxAge is how long browsers and CDNs may reuse an anonymous GET answer; 0 disables it.
 	cacheMaxAge time.Duration
 }
@@ -34,7 +36,8 @@ type serverOptions struct {
 // server is the HTTP face of Roots Graph.
 type server struct {
 	handler  http.Handler
-	draining atomic.Bool // set when shutdown begins: /readyz answers 503 from then on
+	cache    *responseCache // nil when off
+	draining atomic.Bool    // set when shutdown begins: /readyz answers 503 from then on
 }
 
 // newServer builds the HTTP handler with every route and middleware. Everything it uses is passed
@@ -45,7 +48,8 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	}
 	srv := &server{}
 	mux := http.NewServeMux()
-	addRoutes(mux, logger, s, opts, &srv.draining)
+	srv.cache = newResponseCache(responseCacheSize, opts.responseCacheTTL)
+	addRoutes(mux, logger, s, opts, &srv.draining, srv.cache)
 	var h http.Handler = mux
 	var limiter *rateLimiter
 	if opts.rateLimit > 0 {
@@ -60,6 +64,9 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	srv.handler = h
 	return srv
 }
+
+// responseCacheSize is how many answers the response cache keeps at most.
+const responseCacheSize = 10000
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 

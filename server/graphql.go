@@ -37,6 +37,9 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	h.Use(extension.FixedComplexityLimit(opts.limits.maxCost))
 	h.AroundResponses(costInExtensions)
 	h.AroundOperations(recordOperation)
+	if opts.metrics != nil {
+		h.AroundResponses(opts.metrics.countErrors)
+	}
 	// Automatic persisted queries (Apollo's protocol): a client sends the query's sha256 alone,
 	// and the query itself only when this instance has not seen it, so a widget's GET is a short,
 	// cacheable URL.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -53,9 +54,9 @@ func (c *responseCache) invalidate() {
 
 // cacheKey returns the key of a request's operation, or "" when it must not be cached: a request
 // with credentials, a mutation, a body that is not a GraphQL request.
-func cacheKey(r *http.Request, body []byte) string {
+func cacheKey(r *http.Request, body []byte) (key, operation string) {
 	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
-		return ""
+		return "", ""
 	}
 	var p struct {
 		Query         string          `json:"query"`
@@ -70,18 +71,18 @@ func cacheKey(r *http.Request, body []byte) string {
 		p.Variables, p.Extensions = json.RawMessage(q.Get("variables")), json.RawMessage(q.Get("extensions"))
 	case http.MethodPost:
 		if json.Unmarshal(body, &p) != nil {
-			return ""
+			return "", ""
 		}
 	default:
-		return ""
+		return "", ""
 	}
 	query := strings.Join(strings.Fields(p.Query), " ")
 	if query == "" && len(p.Extensions) == 0 {
-		return ""
+		return "", ""
 	}
 	// A document that may hold a mutation is never cached (conservatively: the word anywhere).
 	if strings.Contains(query, "mutation") || strings.Contains(query, "subscription") {
-		return ""
+		return "", ""
 	}
 	h := sha256.New()
 	for _, part := range [][]byte{[]byte(query), []byte(p.OperationName), canonicalJSON(p.Variables),
@@ -89,8 +90,20 @@ func cacheKey(r *http.Request, body []byte) string {
 		h.Write(part)
 		h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	operation = p.OperationName
+	if operation == "" {
+		if m := operationNameInQuery.FindStringSubmatch(query); m != nil {
+			operation = m[1]
+		} else {
+			operation = "(anonymous)"
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), operation
 }
+
+// operationNameInQuery finds the name of a document's first operation, for logs and metrics of
+// answers served from the cache.
+var operationNameInQuery = regexp.MustCompile(`^query\s+([A-Za-z_][A-Za-z0-9_]*)`)
 
 // canonicalJSON re-encodes JSON with sorted keys and no spaces, so that equal variables give equal
 // keys; invalid JSON is kept as it is.
@@ -122,13 +135,16 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			body = b
 			r.Body = io.NopCloser(bytes.NewReader(b))
 		}
-		key := cacheKey(r, body)
+		key, operation := cacheKey(r, body)
 		if key == "" {
 			h.ServeHTTP(w, r)
 			return
 		}
 		if hit, ok := c.entries.Get(key); ok {
 			c.hits.Add(1)
+			if s := statsFrom(r.Context()); s != nil {
+				s.operation.Store(operation)
+			}
 			w.Header().Set("Content-Type", hit.contentType)
 			w.Header().Set("X-Response-Cache", "hit")
 			_, _ = w.Write(hit.body)

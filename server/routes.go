@@ -19,11 +19,12 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	cached := func(h http.Handler) http.Handler {
 		return withHTTPCache(opts.cacheMaxAge, loaders.Middleware(s, opts.loaderWait, h))
 	}
-	mux.Handle("/graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
-		withResponseCache(cache, loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts)))))))
-	mux.Handle("GET /coverage.svg", cached(handleCoverageSVG(resolver)))
-	mux.Handle("GET /hubs.geojson", cached(handleHubsGeoJSON(resolver)))
-	mux.Handle("GET /organizations.geojson", cached(handleOrganizationsGeoJSON(resolver)))
+	m := opts.metrics
+	mux.Handle("/graphql", m.instrument("graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
+		withResponseCache(cache, loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts))))))))
+	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver))))
+	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver))))
+	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver))))
 	// Exports stream, so they are not buffered for an ETag.
 	exported := func(f exportFormat) http.Handler {
 		return loaders.Middleware(s, opts.loaderWait, handleExport(resolver, f))
@@ -34,6 +35,7 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	if opts.graphiql {
 		mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
 	}
+	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", handleHealthz)
 	mux.Handle("GET /readyz", handleReadyz(s, draining))
 }

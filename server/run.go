@@ -29,7 +29,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(stdout, cfg.logLevel)
 
-	db, err := openDatabase(ctx, cfg, logger)
+	m := newMetrics()
+	db, err := openDatabase(ctx, cfg, logger, m)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
 		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout,
-		responseCacheTTL: cfg.responseTTL})
+		responseCacheTTL: cfg.responseTTL, metrics: m})
 	httpServer := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           srv,
@@ -103,7 +104,7 @@ func (d *database) close() {
 
 // openDatabase connects to the configured MongoDB, or starts the embedded server and connects to
 // it. After this, both are one code path.
-func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*database, error) {
+func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metrics) (*database, error) {
 	d := &database{}
 	uri := cfg.mongoURI
 	if uri == "" {
@@ -117,7 +118,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*databa
 		d.embedded = srv
 		uri = srv.URI()
 	}
-	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph", Monitor: commandCounter()})
+	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph", Monitor: m.dbMonitor()})
 	if err != nil {
 		if d.embedded != nil {
 			d.embedded.Close()

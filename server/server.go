@@ -27,6 +27,8 @@ type serverOptions struct {
 	rateBurst int
 	// requestTimeout bounds each request's work, database commands included.
 	requestTimeout time.Duration
+	// metrics is where counts and timings go; newServer makes its own when nil.
+	metrics *metrics
 	// responseCacheTTL is how long anonymous query answers are kept in memory; 0 turns it off.
 	responseCacheTTL time.Duration
 	// cacheMaxAge is how long browsers and CDNs may reuse an anonymous GET answer; 0 disables it.
@@ -46,9 +48,13 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	if opts.limits == (limits{}) {
 		opts.limits = defaultLimits
 	}
+	if opts.metrics == nil {
+		opts.metrics = newMetrics()
+	}
 	srv := &server{}
 	mux := http.NewServeMux()
 	srv.cache = newResponseCache(responseCacheSize, opts.responseCacheTTL)
+	opts.metrics.registerCache(srv.cache)
 	addRoutes(mux, logger, s, opts, &srv.draining, srv.cache)
 	var h http.Handler = mux
 	var limiter *rateLimiter

@@ -52,6 +52,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		depth, aliases, roots, directives, tokens, body, cost                             string
 		rate, burst, timeout                                                              string
 		respTTL                                                                           string
+		fields                                                                            string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -70,6 +71,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"max-aliases", "ROOTS_MAX_ALIASES", strconv.Itoa(defaultLimits.maxAliases), "most aliased fields an operation may have", &raw.aliases},
 		{"max-root-fields", "ROOTS_MAX_ROOT_FIELDS", strconv.Itoa(defaultLimits.maxRootFields), "most root fields an operation may have", &raw.roots},
 		{"max-directives", "ROOTS_MAX_DIRECTIVES", strconv.Itoa(defaultLimits.maxDirectives), "most directive uses an operation may have", &raw.directives},
+		{"max-fields", "ROOTS_MAX_FIELDS", strconv.Itoa(defaultLimits.maxFields), "most field selections an operation may have once its fragments are expanded", &raw.fields},
 		{"max-tokens", "ROOTS_MAX_TOKENS", strconv.Itoa(defaultLimits.maxTokens), "most lexer tokens a query document may have", &raw.tokens},
 		{"max-body-bytes", "ROOTS_MAX_BODY_BYTES", strconv.FormatInt(defaultLimits.maxBodyBytes, 10), "largest POST body or GET query string, in bytes (413 above)", &raw.body},
 		{"rate-limit", "ROOTS_RATE_LIMIT", "", "requests per second each client (IP, or bearer key) may make on average; 0 for no limit (default: 0 in development, 20 in production)", &raw.rate},
@@ -172,6 +174,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"max-aliases", raw.aliases, &c.limits.maxAliases, 0},
 		{"max-root-fields", raw.roots, &c.limits.maxRootFields, 1},
 		{"max-directives", raw.directives, &c.limits.maxDirectives, 0},
+		{"max-fields", raw.fields, &c.limits.maxFields, 10},
 		{"max-tokens", raw.tokens, &c.limits.maxTokens, 50},
 		{"max-cost", raw.cost, &c.limits.maxCost, 100},
 	} {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -65,7 +66,22 @@ var errPanic = fmt.Errorf("panic in resolver")
 func withGraphQLHTTP(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
-		case http.MethodGet, http.MethodOptions:
+		case http.MethodGet:
+			// gqlgen's GET transport answers an undecodable query string itself, without a code;
+			// check it here so that the answer is like every other refusal.
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, "the query string is not valid: "+err.Error())
+				return
+			}
+			for _, p := range []string{"variables", "extensions"} {
+				var obj map[string]any
+				if v := q.Get(p); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
+					writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, p+" is not a JSON object")
+					return
+				}
+			}
+		case http.MethodOptions:
 		case http.MethodPost:
 			mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mediaType != "application/json" {

@@ -24,6 +24,7 @@ type limits struct {
 	maxAliases    int   // fields given an alias
 	maxRootFields int   // fields at the top of the operation
 	maxDirectives int   // directive uses in the operation and its fragments
+	maxFields     int   // field selections once fragments are expanded
 	maxCost       int   // estimated objects and fields resolved (see costSchema)
 }
 
@@ -34,6 +35,7 @@ var defaultLimits = limits{
 	maxAliases:    30,
 	maxRootFields: 15,
 	maxDirectives: 30,
+	maxFields:     5000,
 	maxCost:       25_000_000,
 }
 
@@ -44,6 +46,7 @@ const (
 	codeTooManyAliases = "TOO_MANY_ALIASES"
 	codeTooManyRoots   = "TOO_MANY_ROOT_FIELDS"
 	codeTooManyDirs    = "TOO_MANY_DIRECTIVES"
+	codeTooManyFields  = "TOO_MANY_FIELDS"
 	// codeTooComplex is the code gqlgen's complexity limit gives.
 	codeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
 	codeTooLarge   = "REQUEST_TOO_LARGE"
@@ -64,14 +67,15 @@ func (o operationLimits) MutateOperationContext(_ context.Context, oc *graphql.O
 	if oc.Operation == nil {
 		return nil
 	}
-	var m shape
-	m.walk(oc.Operation.SelectionSet, 1, map[string]bool{})
+	m := measure(oc.Operation.SelectionSet, map[string]*shape{}, map[string]bool{})
 	m.directives += len(oc.Operation.Directives)
 	roots := len(oc.Operation.SelectionSet)
 	refuse := func(code, format string, args ...any) *gqlerror.Error {
 		return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}
 	}
 	switch {
+	case m.fields > o.l.maxFields:
+		return refuse(codeTooManyFields, "the operation selects %d fields once its fragments are expanded; at most %d are allowed", m.fields, o.l.maxFields)
 	case m.depth > o.l.maxDepth:
 		return refuse(codeTooDeep, "the operation nests %d levels deep; at most %d are allowed", m.depth, o.l.maxDepth)
 	case m.aliases > o.l.maxAliases:
@@ -84,34 +88,56 @@ func (o operationLimits) MutateOperationContext(_ context.Context, oc *graphql.O
 	return nil
 }
 
-// shape measures an operation: its deepest field, its aliases and its directives, following each
-// fragment once per path.
-type shape struct{ depth, aliases, directives int }
+// shape measures a selection once its fragments are expanded: its depth, fields, aliases and
+// directives. Counts saturate at shapeCap, so that a document whose fragments double at each
+// level is measured in time proportional to its size, never to its expansion.
+type shape struct{ depth, fields, aliases, directives int }
 
-func (m *shape) walk(set ast.SelectionSet, depth int, inFragment map[string]bool) {
+const shapeCap = 1 << 40
+
+func satAdd(a, b int) int { return min(a+b, shapeCap) }
+
+func (m *shape) add(o *shape, depthOffset int) {
+	m.depth = max(m.depth, o.depth+depthOffset)
+	m.fields = satAdd(m.fields, o.fields)
+	m.aliases = satAdd(m.aliases, o.aliases)
+	m.directives = satAdd(m.directives, o.directives)
+}
+
+// measure returns the shape of a selection set, measuring each fragment once (memo) however often
+// it is spread; active guards against cycles, which validation refuses anyway.
+func measure(set ast.SelectionSet, memo map[string]*shape, active map[string]bool) *shape {
+	m := &shape{}
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			m.depth = max(m.depth, depth)
+			m.fields = satAdd(m.fields, 1)
+			m.depth = max(m.depth, 1)
 			if s.Alias != "" && s.Alias != s.Name {
-				m.aliases++
+				m.aliases = satAdd(m.aliases, 1)
 			}
-			m.directives += len(s.Directives)
-			m.walk(s.SelectionSet, depth+1, inFragment)
+			m.directives = satAdd(m.directives, len(s.Directives))
+			m.add(measure(s.SelectionSet, memo, active), 1)
 		case *ast.InlineFragment:
-			m.directives += len(s.Directives)
-			m.walk(s.SelectionSet, depth, inFragment)
+			m.directives = satAdd(m.directives, len(s.Directives))
+			m.add(measure(s.SelectionSet, memo, active), 0)
 		case *ast.FragmentSpread:
-			m.directives += len(s.Directives)
-			if s.Definition == nil || inFragment[s.Name] {
-				continue // a cycle is a validation error already
+			m.directives = satAdd(m.directives, len(s.Directives))
+			if s.Definition == nil || active[s.Name] {
+				continue
 			}
-			inFragment[s.Name] = true
-			m.directives += len(s.Definition.Directives)
-			m.walk(s.Definition.SelectionSet, depth, inFragment)
-			delete(inFragment, s.Name)
+			f, ok := memo[s.Name]
+			if !ok {
+				active[s.Name] = true
+				f = measure(s.Definition.SelectionSet, memo, active)
+				f.directives = satAdd(f.directives, len(s.Definition.Directives))
+				delete(active, s.Name)
+				memo[s.Name] = f
+			}
+			m.add(f, 0)
 		}
 	}
+	return m
 }
 
 var registerLimitCodes = func() func() {
@@ -121,7 +147,7 @@ var registerLimitCodes = func() func() {
 			return
 		}
 		done = true
-		for _, c := range []string{codeTooDeep, codeTooManyAliases, codeTooManyRoots, codeTooManyDirs, codeTooComplex} {
+		for _, c := range []string{codeTooDeep, codeTooManyAliases, codeTooManyRoots, codeTooManyDirs, codeTooManyFields, codeTooComplex} {
 			errcode.RegisterErrorType(c, errcode.KindProtocol)
 		}
 	}

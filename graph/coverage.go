@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -149,7 +150,7 @@ func (r *Resolver) countCoverage(ctx context.Context, dim model.CoverageDimensio
 		for c := range events {
 			countries[c] = true // events abroad (COP21 in France, COP22 in Morocco)
 		}
-		for _, c := range slices.Sorted(mapsKeys(countries)) {
+		for _, c := range slices.Sorted(maps.Keys(countries)) {
 			out = append(out, bucket(c, countryName(c), c))
 		}
 	case model.CoverageDimensionAlliance:
@@ -198,16 +199,6 @@ func stateDomain(f store.Filter) store.Filter {
 		}
 	}
 	return out
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // enumLabel turns AFRICAN_AMERICAN into "African American"-like words: the first letter of the

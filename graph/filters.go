@@ -174,11 +174,7 @@ func enumClause[T ~string](b *filterBuilder, arg, field string, values []T) {
 	if values == nil {
 		return
 	}
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = string(v)
-	}
-	b.clause(arg, field, out)
+	b.clause(arg, field, model.Strings(values))
 }
 
 // organizationFilter checks an organization filter and returns it as a store filter, with its

@@ -230,7 +230,7 @@ func (b *netBuilder) hopExpander(l *loaders.Loaders) network.Expander {
 		}
 		var frontierOrgs []*model.Organization
 		for _, id := range frontier {
-			doc, err := loadDoc(ctx, l, id)
+			doc, err := nodeThunk(ctx, id)() // read just above: a cache hit
 			if err != nil {
 				return nil, err
 			}
@@ -293,44 +293,6 @@ func (b *netBuilder) hopExpander(l *loaders.Loaders) network.Expander {
 	}
 }
 
-// loadDoc returns the document with a global id from the request's loaders, or nil.
-func loadDoc(ctx context.Context, l *loaders.Loaders, id string) (any, error) {
-	var (
-		d   any
-		err error
-	)
-	switch k, _ := nodeKind(id); k {
-	case model.NetworkNodeKindOrganization:
-		d, err = nilIfNotFound(l.Organizations.Load(ctx, id))
-	case model.NetworkNodeKindAlliance:
-		d, err = nilIfNotFound(l.Alliances.Load(ctx, id))
-	case model.NetworkNodeKindEvent:
-		d, err = nilIfNotFound(l.Events.Load(ctx, id))
-	case model.NetworkNodeKindHub:
-		d, err = nilIfNotFound(l.Hubs.Load(ctx, id))
-	default:
-		return nil, nil
-	}
-	if err != nil || isNilPointer(d) {
-		return nil, err
-	}
-	return d, nil
-}
-
-func isNilPointer(d any) bool {
-	switch v := d.(type) {
-	case *model.Organization:
-		return v == nil
-	case *model.Alliance:
-		return v == nil
-	case *model.Event:
-		return v == nil
-	case *model.Hub:
-		return v == nil
-	}
-	return d == nil
-}
-
 // refDocs returns, from the loaders' cache, the documents whose ref field points at id.
 func refDocs(ctx context.Context, l *loaders.Loaders, ref store.Ref, id string) ([]any, error) {
 	var out []any
@@ -383,7 +345,7 @@ func (b *netBuilder) loadNodes(ctx context.Context, l *loaders.Loaders, ids []st
 		if _, ok := b.docs[id]; ok {
 			continue
 		}
-		d, err := loadDoc(ctx, l, id)
+		d, err := nodeThunk(ctx, id)()
 		if err != nil {
 			return err
 		}
@@ -498,7 +460,7 @@ func codeOf(stateID *string) *string {
 	if stateID == nil {
 		return nil
 	}
-	_, code, _ := model.SplitID(*stateID)
+	code := model.StateCode(*stateID)
 	return &code
 }
 

@@ -75,7 +75,8 @@ func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
 	})
 }
 
-// coverageFilterFromQuery reads a CoverageFilter from query parameters.
+// coverageFilterFromQuery reads a CoverageFilter from query parameters: the fields every
+// filter of the non-GraphQL endpoints shares (the GeoJSON filters build on it).
 func coverageFilterFromQuery(q url.Values) (*model.CoverageFilter, error) {
 	f := &model.CoverageFilter{
 		Alliances: listParam(q, "alliances"),

@@ -109,7 +109,7 @@ var edgeAttrs = []struct{ name, kind string }{
 
 func nodeValues(n *model.NetworkNode) []string {
 	return []string{string(n.Kind), n.Name, deref(n.State), deref(n.Country), strings.Join(n.Alliances, ";"),
-		joinEnums(n.Communities), joinEnums(n.Issues), strconv.FormatBool(n.Sample)}
+		strings.Join(model.Strings(n.Communities), ";"), strings.Join(model.Strings(n.Issues), ";"), strconv.FormatBool(n.Sample)}
 }
 
 func edgeValues(e *model.NetworkEdge) []string {
@@ -118,14 +118,6 @@ func edgeValues(e *model.NetworkEdge) []string {
 		titles[i] = s.Title
 	}
 	return []string{string(e.Kind), strconv.FormatBool(e.Sample), strings.Join(titles, ";"), strings.Join(e.Events, ";")}
-}
-
-func joinEnums[T ~string](values []T) string {
-	s := make([]string, len(values))
-	for i, v := range values {
-		s[i] = string(v)
-	}
-	return strings.Join(s, ";")
 }
 
 func edgeID(e network.Edge) string { return e.From + "|" + e.To + "|" + e.Kind }

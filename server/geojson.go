@@ -71,24 +71,19 @@ func hubFilterFromQuery(q url.Values) (*model.HubFilter, error) {
 	if err != nil {
 		return nil, err
 	}
+	c, err := coverageFilterFromQuery(q)
+	if err != nil {
+		return nil, err
+	}
 	f := &model.HubFilter{
-		Alliances: listParam(q, "alliances"), States: listParam(q, "states"),
-		Country: listParam(q, "country"), Region: listParam(q, "region"),
+		Alliances: c.Alliances, States: c.States, Country: c.Country, Region: c.Region,
+		Community: c.Community, Issue: c.Issue, Sample: c.Sample,
 		Search: stringParam(q, "search"), Within: box, Near: near,
 	}
 	if f.Setting, err = enumParam[model.HubSetting](q, "setting"); err != nil {
 		return nil, err
 	}
 	if f.Activity, err = enumParam[model.HubActivity](q, "activity"); err != nil {
-		return nil, err
-	}
-	if f.Community, err = enumParam[model.Community](q, "community"); err != nil {
-		return nil, err
-	}
-	if f.Issue, err = enumParam[model.Issue](q, "issue"); err != nil {
-		return nil, err
-	}
-	if f.Sample, err = boolParam(q, "sample"); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -99,24 +94,19 @@ func organizationFilterFromQuery(q url.Values) (*model.OrganizationFilter, error
 	if err != nil {
 		return nil, err
 	}
+	c, err := coverageFilterFromQuery(q)
+	if err != nil {
+		return nil, err
+	}
 	f := &model.OrganizationFilter{
-		Alliances: listParam(q, "alliances"), States: listParam(q, "states"),
-		Country: listParam(q, "country"), Region: listParam(q, "region"),
+		Alliances: c.Alliances, States: c.States, Country: c.Country, Region: c.Region,
+		Community: c.Community, Issue: c.Issue, Sample: c.Sample,
 		Search: stringParam(q, "search"), Within: box, Near: near,
 	}
 	if f.Kind, err = enumParam[model.OrganizationKind](q, "kind"); err != nil {
 		return nil, err
 	}
-	if f.Community, err = enumParam[model.Community](q, "community"); err != nil {
-		return nil, err
-	}
-	if f.Issue, err = enumParam[model.Issue](q, "issue"); err != nil {
-		return nil, err
-	}
 	if f.Generation, err = enumParam[model.Generation](q, "generation"); err != nil {
-		return nil, err
-	}
-	if f.Sample, err = boolParam(q, "sample"); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -152,7 +142,7 @@ func handleHubsGeoJSON(resolver *graph.Resolver) http.Handler {
 			}
 			props := map[string]any{
 				"name": h.Name, "kind": "hub", "setting": h.Setting, "city": h.City,
-				"state": stateCode(h.StateID), "activities": h.Activities, "hosts": hosts, "sample": h.Sample,
+				"state": model.StateCode(h.StateID), "activities": h.Activities, "hosts": hosts, "sample": h.Sample,
 			}
 			addDistance(props, hubs.DistancesKm, i)
 			fc.Features = append(fc.Features, newFeature(h.ID, h.Lat, h.Lng, props))
@@ -180,7 +170,7 @@ func handleOrganizationsGeoJSON(resolver *graph.Resolver) http.Handler {
 				continue
 			}
 			props := map[string]any{
-				"name": o.Name, "kind": o.Kind, "city": o.City, "state": stateCode(deref(o.StateID)),
+				"name": o.Name, "kind": o.Kind, "city": o.City, "state": model.StateCode(deref(o.StateID)),
 				"alliances": o.AllianceIDs, "communities": o.Communities, "issues": o.Issues,
 				"website": o.Website, "sample": o.Sample,
 			}
@@ -195,11 +185,6 @@ func addDistance(props map[string]any, distances []*float64, i int) {
 	if distances != nil && distances[i] != nil {
 		props["distanceKm"] = *distances[i]
 	}
-}
-
-func stateCode(stateID string) string {
-	_, code, _ := model.SplitID(stateID)
-	return code
 }
 
 func deref(s *string) string {

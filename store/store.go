@@ -108,6 +108,3 @@ func (s *Store) Drop(ctx context.Context) error {
 }
 
 func (s *Store) coll(name string) *mongo.Collection { return s.db.Collection(name) }
-
-// isDuplicateKey reports whether err is MongoDB's duplicate-key error.
-func isDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }

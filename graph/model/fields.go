@@ -19,7 +19,8 @@ func one(p *string) []string {
 	return []string{*p}
 }
 
-func strs[T ~string](values []T) []string {
+// Strings returns enum values as plain strings.
+func Strings[T ~string](values []T) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
 		out[i] = string(v)
@@ -58,11 +59,11 @@ func (o *Organization) Values(field string) []string {
 	case "participatedEventIds":
 		return o.ParticipatedEventIDs
 	case "communities":
-		return strs(o.Communities)
+		return Strings(o.Communities)
 	case "issues":
-		return strs(o.Issues)
+		return Strings(o.Issues)
 	case "generations":
-		return strs(o.Generations)
+		return Strings(o.Generations)
 	case "createdAt":
 		return sortTime(o.CreatedAt)
 	case "updatedAt":
@@ -83,7 +84,7 @@ func (h *Hub) Values(field string) []string {
 	case "setting":
 		return []string{string(h.Setting)}
 	case "activities":
-		return strs(h.Activities)
+		return Strings(h.Activities)
 	case "stateId":
 		return []string{h.StateID}
 	case "country":
@@ -99,9 +100,9 @@ func (h *Hub) Values(field string) []string {
 	case "allianceIds":
 		return h.AllianceIDs
 	case "communities":
-		return strs(h.Communities)
+		return Strings(h.Communities)
 	case "issues":
-		return strs(h.Issues)
+		return Strings(h.Issues)
 	case "createdAt":
 		return sortTime(h.CreatedAt)
 	case "updatedAt":

@@ -26,6 +26,12 @@ func EventID(slug string) string { return EventPrefix + ":" + slug }
 // HubID returns the global id of the hub with the given slug.
 func HubID(slug string) string { return HubPrefix + ":" + slug }
 
+// StateCode returns the postal code of a state's global id ("state:NM" → "NM").
+func StateCode(stateID string) string {
+	_, code, _ := SplitID(stateID)
+	return code
+}
+
 // SplitID returns the type prefix and the slug (or state code) of a global id, and false when id
 // is not of that form.
 func SplitID(id string) (prefix, rest string, ok bool) {

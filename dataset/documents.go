@@ -21,20 +21,6 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 	for _, st := range s.States {
 		states[st.Code] = st
 	}
-	// Country and region are the state's, copied onto each record so that filters and coverage
-	// need no join.
-	country := func(code string) *string {
-		if code == "" {
-			return nil
-		}
-		return optional(states[code].Country)
-	}
-	region := func(code string) *string {
-		if code == "" {
-			return nil
-		}
-		return optional(states[code].Region)
-	}
 	var d store.Documents
 	for _, st := range s.States {
 		d.States = append(d.States, &model.State{
@@ -69,109 +55,144 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 			ParticipatedEventIDs: ids(model.EventID, a.Participated),
 			Sources:              sources(a.Sources),
 			Sample:               a.Sample,
+			Version:              1,
 			CreatedAt:            now,
 			UpdatedAt:            now,
 		})
 	}
 	for _, e := range s.Events {
-		d.Events = append(d.Events, &model.Event{
-			ID:          model.EventID(e.Slug),
-			Slug:        e.Slug,
-			Name:        e.Name,
-			NameKey:     model.NameKey(e.Name),
-			Kind:        model.EventKind(e.Kind),
-			StartDate:   model.Date(e.StartDate),
-			EndDate:     model.Date(e.EndDate),
-			Place:       e.Place,
-			City:        optional(e.City),
-			StateID:     stateID(e.State),
-			Country:     e.Country,
-			Region:      region(e.State),
-			StateSort:   model.StateSort(e.State, model.NameKey(e.Name)),
-			Lat:         e.Lat,
-			Lng:         e.Lng,
-			Description: optional(e.Description),
-			Sources:     sources(e.Sources),
-			Sample:      e.Sample,
-			CreatedAt:   now,
-			UpdatedAt:   now,
-		})
+		d.Events = append(d.Events, EventDocument(e, stateOf(states, e.State), now))
 	}
 	partners := symmetricPartners(s.Organizations)
 	for _, o := range s.Organizations {
-		var role *model.PartnerRole
-		if o.PartnerRole != "" {
-			r := model.PartnerRole(o.PartnerRole)
-			role = &r
-		}
-		d.Organizations = append(d.Organizations, &model.Organization{
-			ID:                   model.OrganizationID(o.Slug),
-			Slug:                 o.Slug,
-			Name:                 o.Name,
-			NameKey:              model.NameKey(o.Name),
-			Kind:                 model.OrganizationKind(o.Kind),
-			PartnerRole:          role,
-			Description:          optional(o.Description),
-			Website:              optional(o.Website),
-			City:                 optional(o.City),
-			StateID:              stateID(o.State),
-			Country:              country(o.State),
-			Region:               region(o.State),
-			StateSort:            model.StateSort(o.State, model.NameKey(o.Name)),
-			Lat:                  o.Lat,
-			Lng:                  o.Lng,
-			AllianceIDs:          ids(model.AllianceID, o.Alliances),
-			PartnerIDs:           ids(model.OrganizationID, partners[o.Slug]),
-			OrganizedEventIDs:    ids(model.EventID, o.Organized),
-			ParticipatedEventIDs: ids(model.EventID, o.Participated),
-			Communities:          asEnum[model.Community](o.Communities),
-			Issues:               asEnum[model.Issue](o.Issues),
-			Generations:          asEnum[model.Generation](o.Generations),
-			Sources:              sources(o.Sources),
-			Sample:               o.Sample,
-			CreatedAt:            now,
-			UpdatedAt:            now,
-		})
+		o.Partners = partners[o.Slug]
+		d.Organizations = append(d.Organizations, OrganizationDocument(o, stateOf(states, o.State), now))
 	}
 	orgs := map[string]*model.Organization{}
 	for _, o := range d.Organizations {
 		orgs[o.Slug] = o
 	}
 	for _, h := range s.Hubs {
-		var alliances []string
-		var communities []model.Community
-		var issues []model.Issue
+		hosts := make([]*model.Organization, 0, len(h.Hosts))
 		for _, host := range h.Hosts {
-			alliances = append(alliances, orgs[host].AllianceIDs...)
-			communities = append(communities, orgs[host].Communities...)
-			issues = append(issues, orgs[host].Issues...)
+			hosts = append(hosts, orgs[host])
 		}
-		d.Hubs = append(d.Hubs, &model.Hub{
-			Country:     states[h.State].Country,
-			Region:      states[h.State].Region,
-			StateSort:   model.StateSort(h.State, model.NameKey(h.Name)),
-			AllianceIDs: sortedSet(alliances),
-			Communities: sortedSet(communities),
-			Issues:      sortedSet(issues),
-			ID:          model.HubID(h.Slug),
-			Slug:        h.Slug,
-			Name:        h.Name,
-			NameKey:     model.NameKey(h.Name),
-			Setting:     model.HubSetting(h.Setting),
-			City:        h.City,
-			StateID:     model.StateID(h.State),
-			Lat:         h.Lat,
-			Lng:         h.Lng,
-			Activities:  asEnum[model.HubActivity](h.Activities),
-			HostIDs:     ids(model.OrganizationID, h.Hosts),
-			EventIDs:    ids(model.EventID, h.Events),
-			Sources:     sources(h.Sources),
-			Sample:      h.Sample,
-			CreatedAt:   now,
-			UpdatedAt:   now,
-		})
+		d.Hubs = append(d.Hubs, HubDocument(h, stateOf(states, h.State), hosts, now))
 	}
 	return d, nil
+}
+
+func stateOf(states map[string]State, code string) *State {
+	if st, ok := states[code]; ok {
+		return &st
+	}
+	return nil
+}
+
+// EventDocument returns the document of a valid event record located in st (nil when it names no
+// state), created and updated at now, at version 1.
+func EventDocument(e Event, st *State, now time.Time) *model.Event {
+	var region *string
+	if st != nil {
+		region = optional(st.Region)
+	}
+	return &model.Event{
+		ID:          model.EventID(e.Slug),
+		Slug:        e.Slug,
+		Name:        e.Name,
+		NameKey:     model.NameKey(e.Name),
+		Kind:        model.EventKind(e.Kind),
+		StartDate:   model.Date(e.StartDate),
+		EndDate:     model.Date(e.EndDate),
+		Place:       e.Place,
+		City:        optional(e.City),
+		StateID:     stateID(e.State),
+		Country:     e.Country,
+		Region:      region,
+		StateSort:   model.StateSort(e.State, model.NameKey(e.Name)),
+		Lat:         e.Lat,
+		Lng:         e.Lng,
+		Description: optional(e.Description),
+		Sources:     sources(e.Sources),
+		Sample:      e.Sample,
+		Version:     1,
+		CreatedAt:   now,
+		UpdatedAt:   now,
+	}
+}
+
+// OrganizationDocument returns the document of a valid organization record located in st (nil
+// when it names no state), created and updated at now, at version 1. Its partners are the record's
+// as they are: making the relation symmetric is the caller's business.
+func OrganizationDocument(o Organization, st *State, now time.Time) *model.Organization {
+	var role *model.PartnerRole
+	if o.PartnerRole != "" {
+		r := model.PartnerRole(o.PartnerRole)
+		role = &r
+	}
+	var country, region *string
+	if st != nil {
+		country, region = optional(st.Country), optional(st.Region)
+	}
+	return &model.Organization{
+		ID:                   model.OrganizationID(o.Slug),
+		Slug:                 o.Slug,
+		Name:                 o.Name,
+		NameKey:              model.NameKey(o.Name),
+		Kind:                 model.OrganizationKind(o.Kind),
+		PartnerRole:          role,
+		Description:          optional(o.Description),
+		Website:              optional(o.Website),
+		City:                 optional(o.City),
+		StateID:              stateID(o.State),
+		Country:              country,
+		Region:               region,
+		StateSort:            model.StateSort(o.State, model.NameKey(o.Name)),
+		Lat:                  o.Lat,
+		Lng:                  o.Lng,
+		AllianceIDs:          ids(model.AllianceID, o.Alliances),
+		PartnerIDs:           ids(model.OrganizationID, o.Partners),
+		OrganizedEventIDs:    ids(model.EventID, o.Organized),
+		ParticipatedEventIDs: ids(model.EventID, o.Participated),
+		Communities:          asEnum[model.Community](o.Communities),
+		Issues:               asEnum[model.Issue](o.Issues),
+		Generations:          asEnum[model.Generation](o.Generations),
+		Sources:              sources(o.Sources),
+		Sample:               o.Sample,
+		Version:              1,
+		CreatedAt:            now,
+		UpdatedAt:            now,
+	}
+}
+
+// HubDocument returns the document of a valid hub record in st, hosted by hosts (the documents of
+// its host organizations), created and updated at now, at version 1.
+func HubDocument(h Hub, st *State, hosts []*model.Organization, now time.Time) *model.Hub {
+	doc := &model.Hub{
+		ID:         model.HubID(h.Slug),
+		Slug:       h.Slug,
+		Name:       h.Name,
+		NameKey:    model.NameKey(h.Name),
+		Setting:    model.HubSetting(h.Setting),
+		City:       h.City,
+		StateID:    model.StateID(h.State),
+		StateSort:  model.StateSort(h.State, model.NameKey(h.Name)),
+		Lat:        h.Lat,
+		Lng:        h.Lng,
+		Activities: asEnum[model.HubActivity](h.Activities),
+		HostIDs:    ids(model.OrganizationID, h.Hosts),
+		EventIDs:   ids(model.EventID, h.Events),
+		Sources:    sources(h.Sources),
+		Sample:     h.Sample,
+		Version:    1,
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}
+	if st != nil {
+		doc.Country, doc.Region = st.Country, st.Region
+	}
+	doc.SetHostFields(hosts)
+	return doc
 }
 
 // symmetricPartners returns, for each organization slug, its partners as either side listed them,

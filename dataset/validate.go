@@ -63,6 +63,13 @@ func (c *checker) required(field, value string, max int) {
 	}
 }
 
+// optional checks the length of a field that may be empty.
+func (c *checker) optional(field, value string, max int) {
+	if len(value) > max {
+		c.fail(field, "is longer than %d bytes", max)
+	}
+}
+
 func (c *checker) slugField(seen map[string]bool, slug string) {
 	switch {
 	case !slugPattern.MatchString(slug):
@@ -107,10 +114,10 @@ func enum[T ~string](c *checker, field string, values []T, valid func(T) bool) {
 	}
 }
 
-func (c *checker) refs(field string, refs []string, known map[string]bool, what string) {
+func (c *checker) refs(field string, slugs []string, refs Refs, file, what string) {
 	seen := map[string]bool{}
-	for _, r := range refs {
-		if !known[r] {
+	for _, r := range slugs {
+		if !refs.Has(file, r) {
 			c.fail(field, "no %s has the slug %q", what, r)
 		}
 		if seen[r] {
@@ -123,13 +130,16 @@ func (c *checker) refs(field string, refs []string, known map[string]bool, what 
 // point checks a coordinate pair and, when the record names a state, that it lies in the state's
 // bounding box.
 func (c *checker) point(lat, lng float64, state *State) {
+	inRange := true
 	if lat < -90 || lat > 90 {
 		c.fail("lat", "%v is not a latitude between -90 and 90", lat)
+		inRange = false
 	}
 	if lng < -180 || lng > 180 {
 		c.fail("lng", "%v is not a longitude between -180 and 180", lng)
+		inRange = false
 	}
-	if state != nil {
+	if state != nil && inRange {
 		b := state.BBox
 		if lng < b[0] || lat < b[1] || lng > b[2] || lat > b[3] {
 			c.fail("lat/lng", "(%v, %v) is outside %s", lat, lng, state.Name)
@@ -145,131 +155,91 @@ func (c *checker) date(field, s string) time.Time {
 	return d
 }
 
+// Refs answers what validating one record asks about the others: which states exist, and which
+// slugs each kind of record has. A data set answers from its own files; a mutation answers from
+// the database.
+type Refs interface {
+	// State returns the state or province with the given code, or nil.
+	State(code string) *State
+	// Has reports whether a record of the kind (a file name, e.g. OrganizationsFile) has the slug.
+	Has(file, slug string) bool
+}
+
+// setRefs answers from the records of a data set.
+type setRefs struct {
+	states map[string]*State
+	slugs  map[string]map[string]bool
+}
+
+func (r *setRefs) State(code string) *State   { return r.states[code] }
+func (r *setRefs) Has(file, slug string) bool { return r.slugs[file][slug] }
+
+func (s *Set) refs() *setRefs {
+	r := &setRefs{states: map[string]*State{}, slugs: map[string]map[string]bool{}}
+	for i := range s.States {
+		if r.states[s.States[i].Code] == nil {
+			r.states[s.States[i].Code] = &s.States[i]
+		}
+	}
+	add := func(file, slug string) {
+		if r.slugs[file] == nil {
+			r.slugs[file] = map[string]bool{}
+		}
+		r.slugs[file][slug] = true
+	}
+	for _, a := range s.Alliances {
+		add(AlliancesFile, a.Slug)
+	}
+	for _, o := range s.Organizations {
+		add(OrganizationsFile, o.Slug)
+	}
+	for _, e := range s.Events {
+		add(EventsFile, e.Slug)
+	}
+	for _, h := range s.Hubs {
+		add(HubsFile, h.Slug)
+	}
+	return r
+}
+
 // Validate checks every record and every reference of the set and returns all problems found,
 // or nil when there are none.
 func (s *Set) Validate() ValidationError {
 	c := &checker{}
-	states := map[string]*State{}
+	refs := s.refs()
 	seen := map[string]bool{}
+	codes := map[string]bool{}
 	for i := range s.States {
 		st := &s.States[i]
 		c.at(StatesFile, i, st.Code)
-		if len(st.Code) != 2 || strings.ToUpper(st.Code) != st.Code {
-			c.fail("code", "%q is not a two-letter upper-case postal code", st.Code)
-		}
-		if states[st.Code] != nil {
+		if codes[st.Code] {
 			c.fail("code", "%q is used by another state", st.Code)
 		}
-		states[st.Code] = st
+		codes[st.Code] = true
 		c.slugField(seen, st.Slug)
-		c.required("name", st.Name, 200)
-		c.required("region", st.Region, 100)
-		if st.Country != "US" && st.Country != "CA" {
-			c.fail("country", "%q is neither US nor CA", st.Country)
-		}
-		enum(c, "type", []model.StateType{model.StateType(st.Type)}, model.StateType.IsValid)
-		c.point(st.Lat, st.Lng, st)
-		if st.BBox[0] >= st.BBox[2] || st.BBox[1] >= st.BBox[3] {
-			c.fail("bbox", "must be [west, south, east, north] with west < east and south < north")
-		}
-		c.sources(st.Sources)
+		c.state(st)
 	}
-
-	events := map[string]bool{}
-	seen = map[string]bool{}
-	for i, e := range s.Events {
-		c.at(EventsFile, i, e.Slug)
-		c.slugField(seen, e.Slug)
-		events[e.Slug] = true
-		c.required("name", e.Name, 200)
-		c.required("place", e.Place, 200)
-		enum(c, "kind", []model.EventKind{model.EventKind(e.Kind)}, model.EventKind.IsValid)
-		start, end := c.date("startDate", e.StartDate), c.date("endDate", e.EndDate)
-		if end.Before(start) {
-			c.fail("endDate", "%s is before the start date %s", e.EndDate, e.StartDate)
+	for _, f := range []struct {
+		file  string
+		n     int
+		slug  func(int) string
+		check func(*checker, int)
+	}{
+		{EventsFile, len(s.Events), func(i int) string { return s.Events[i].Slug },
+			func(c *checker, i int) { c.event(s.Events[i], refs) }},
+		{AlliancesFile, len(s.Alliances), func(i int) string { return s.Alliances[i].Slug },
+			func(c *checker, i int) { c.alliance(s.Alliances[i], refs) }},
+		{OrganizationsFile, len(s.Organizations), func(i int) string { return s.Organizations[i].Slug },
+			func(c *checker, i int) { c.organization(s.Organizations[i], refs) }},
+		{HubsFile, len(s.Hubs), func(i int) string { return s.Hubs[i].Slug },
+			func(c *checker, i int) { c.hub(s.Hubs[i], refs) }},
+	} {
+		seen := map[string]bool{}
+		for i := range f.n {
+			c.at(f.file, i, f.slug(i))
+			c.slugField(seen, f.slug(i))
+			f.check(c, i)
 		}
-		if len(e.Country) != 2 || strings.ToUpper(e.Country) != e.Country {
-			c.fail("country", "%q is not a two-letter ISO 3166 country code", e.Country)
-		}
-		st := c.state(states, e.State)
-		if st != nil && st.Country != e.Country {
-			c.fail("country", "%q does not match the country of %s", e.Country, st.Name)
-		}
-		c.optionalPoint(e.Lat, e.Lng, st)
-		c.sources(e.Sources)
-	}
-
-	alliances := map[string]bool{}
-	seen = map[string]bool{}
-	for i, a := range s.Alliances {
-		c.at(AlliancesFile, i, a.Slug)
-		c.slugField(seen, a.Slug)
-		alliances[a.Slug] = true
-		c.required("name", a.Name, 200)
-		if a.Website != "" {
-			c.url("website", a.Website)
-		}
-		c.refs("organized", a.Organized, events, "event")
-		c.refs("participated", a.Participated, events, "event")
-		c.sources(a.Sources)
-	}
-
-	orgs := map[string]bool{}
-	for _, o := range s.Organizations {
-		orgs[o.Slug] = true
-	}
-	seen = map[string]bool{}
-	for i, o := range s.Organizations {
-		c.at(OrganizationsFile, i, o.Slug)
-		c.slugField(seen, o.Slug)
-		c.required("name", o.Name, 200)
-		kind := model.OrganizationKind(o.Kind)
-		enum(c, "kind", []model.OrganizationKind{kind}, model.OrganizationKind.IsValid)
-		switch {
-		case o.PartnerRole != "" && kind != model.OrganizationKindPartner:
-			c.fail("partnerRole", "only a PARTNER has a partner role")
-		case o.PartnerRole != "":
-			enum(c, "partnerRole", []model.PartnerRole{model.PartnerRole(o.PartnerRole)}, model.PartnerRole.IsValid)
-		}
-		if o.Website != "" {
-			c.url("website", o.Website)
-		}
-		c.optionalPoint(o.Lat, o.Lng, c.state(states, o.State))
-		c.refs("alliances", o.Alliances, alliances, "alliance")
-		c.refs("partners", o.Partners, orgs, "organization")
-		if slices.Contains(o.Partners, o.Slug) {
-			c.fail("partners", "an organization cannot partner with itself")
-		}
-		c.refs("organized", o.Organized, events, "event")
-		c.refs("participated", o.Participated, events, "event")
-		enum(c, "communities", asEnum[model.Community](o.Communities), model.Community.IsValid)
-		enum(c, "issues", asEnum[model.Issue](o.Issues), model.Issue.IsValid)
-		enum(c, "generations", asEnum[model.Generation](o.Generations), model.Generation.IsValid)
-		c.sources(o.Sources)
-	}
-
-	seen = map[string]bool{}
-	for i, h := range s.Hubs {
-		c.at(HubsFile, i, h.Slug)
-		c.slugField(seen, h.Slug)
-		c.required("name", h.Name, 200)
-		c.required("city", h.City, 200)
-		enum(c, "setting", []model.HubSetting{model.HubSetting(h.Setting)}, model.HubSetting.IsValid)
-		st := c.state(states, h.State)
-		if h.State == "" {
-			c.fail("state", "is required")
-		}
-		c.point(h.Lat, h.Lng, st)
-		if len(h.Activities) == 0 {
-			c.fail("activities", "at least one activity is required")
-		}
-		enum(c, "activities", asEnum[model.HubActivity](h.Activities), model.HubActivity.IsValid)
-		if len(h.Hosts) == 0 {
-			c.fail("hosts", "at least one host organization is required")
-		}
-		c.refs("hosts", h.Hosts, orgs, "organization")
-		c.refs("events", h.Events, events, "event")
-		c.sources(h.Sources)
 	}
 	if len(c.problems) == 0 {
 		return nil
@@ -277,12 +247,137 @@ func (s *Set) Validate() ValidationError {
 	return c.problems
 }
 
-// state returns the state with the given code, reporting an unknown code; nil for an empty code.
-func (c *checker) state(states map[string]*State, code string) *State {
+// ValidateOrganization checks one organization record against refs, the slug's form included, and
+// returns its problems (Record 0), or nil.
+func ValidateOrganization(o Organization, refs Refs) ValidationError {
+	return validateOne(OrganizationsFile, o.Slug, func(c *checker) { c.organization(o, refs) })
+}
+
+// ValidateEvent checks one event record against refs.
+func ValidateEvent(e Event, refs Refs) ValidationError {
+	return validateOne(EventsFile, e.Slug, func(c *checker) { c.event(e, refs) })
+}
+
+// ValidateHub checks one hub record against refs.
+func ValidateHub(h Hub, refs Refs) ValidationError {
+	return validateOne(HubsFile, h.Slug, func(c *checker) { c.hub(h, refs) })
+}
+
+func validateOne(file, slug string, check func(*checker)) ValidationError {
+	c := &checker{file: file, slug: slug}
+	c.slugField(map[string]bool{}, slug)
+	check(c)
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return c.problems
+}
+
+func (c *checker) state(st *State) {
+	if len(st.Code) != 2 || strings.ToUpper(st.Code) != st.Code {
+		c.fail("code", "%q is not a two-letter upper-case postal code", st.Code)
+	}
+	c.required("name", st.Name, 200)
+	c.required("region", st.Region, 100)
+	if st.Country != "US" && st.Country != "CA" {
+		c.fail("country", "%q is neither US nor CA", st.Country)
+	}
+	enum(c, "type", []model.StateType{model.StateType(st.Type)}, model.StateType.IsValid)
+	c.point(st.Lat, st.Lng, st)
+	if st.BBox[0] >= st.BBox[2] || st.BBox[1] >= st.BBox[3] {
+		c.fail("bbox", "must be [west, south, east, north] with west < east and south < north")
+	}
+	c.sources(st.Sources)
+}
+
+func (c *checker) event(e Event, refs Refs) {
+	c.required("name", e.Name, 200)
+	c.required("place", e.Place, 200)
+	c.optional("city", e.City, 200)
+	c.optional("description", e.Description, 5000)
+	enum(c, "kind", []model.EventKind{model.EventKind(e.Kind)}, model.EventKind.IsValid)
+	start, end := c.date("startDate", e.StartDate), c.date("endDate", e.EndDate)
+	if end.Before(start) {
+		c.fail("endDate", "%s is before the start date %s", e.EndDate, e.StartDate)
+	}
+	if len(e.Country) != 2 || strings.ToUpper(e.Country) != e.Country {
+		c.fail("country", "%q is not a two-letter ISO 3166 country code", e.Country)
+	}
+	st := c.knownState(refs, e.State)
+	if st != nil && st.Country != e.Country {
+		c.fail("country", "%q does not match the country of %s", e.Country, st.Name)
+	}
+	c.optionalPoint(e.Lat, e.Lng, st)
+	c.sources(e.Sources)
+}
+
+func (c *checker) alliance(a Alliance, refs Refs) {
+	c.required("name", a.Name, 200)
+	if a.Website != "" {
+		c.url("website", a.Website)
+	}
+	c.refs("organized", a.Organized, refs, EventsFile, "event")
+	c.refs("participated", a.Participated, refs, EventsFile, "event")
+	c.sources(a.Sources)
+}
+
+func (c *checker) organization(o Organization, refs Refs) {
+	c.required("name", o.Name, 200)
+	c.optional("city", o.City, 200)
+	c.optional("description", o.Description, 5000)
+	kind := model.OrganizationKind(o.Kind)
+	enum(c, "kind", []model.OrganizationKind{kind}, model.OrganizationKind.IsValid)
+	switch {
+	case o.PartnerRole != "" && kind != model.OrganizationKindPartner:
+		c.fail("partnerRole", "only a PARTNER has a partner role")
+	case o.PartnerRole != "":
+		enum(c, "partnerRole", []model.PartnerRole{model.PartnerRole(o.PartnerRole)}, model.PartnerRole.IsValid)
+	}
+	if o.Website != "" {
+		c.url("website", o.Website)
+	}
+	c.optionalPoint(o.Lat, o.Lng, c.knownState(refs, o.State))
+	c.refs("alliances", o.Alliances, refs, AlliancesFile, "alliance")
+	c.refs("partners", o.Partners, refs, OrganizationsFile, "organization")
+	if slices.Contains(o.Partners, o.Slug) {
+		c.fail("partners", "an organization cannot partner with itself")
+	}
+	c.refs("organized", o.Organized, refs, EventsFile, "event")
+	c.refs("participated", o.Participated, refs, EventsFile, "event")
+	enum(c, "communities", asEnum[model.Community](o.Communities), model.Community.IsValid)
+	enum(c, "issues", asEnum[model.Issue](o.Issues), model.Issue.IsValid)
+	enum(c, "generations", asEnum[model.Generation](o.Generations), model.Generation.IsValid)
+	c.sources(o.Sources)
+}
+
+func (c *checker) hub(h Hub, refs Refs) {
+	c.required("name", h.Name, 200)
+	c.required("city", h.City, 200)
+	enum(c, "setting", []model.HubSetting{model.HubSetting(h.Setting)}, model.HubSetting.IsValid)
+	st := c.knownState(refs, h.State)
+	if h.State == "" {
+		c.fail("state", "is required")
+	}
+	c.point(h.Lat, h.Lng, st)
+	if len(h.Activities) == 0 {
+		c.fail("activities", "at least one activity is required")
+	}
+	enum(c, "activities", asEnum[model.HubActivity](h.Activities), model.HubActivity.IsValid)
+	if len(h.Hosts) == 0 {
+		c.fail("hosts", "at least one host organization is required")
+	}
+	c.refs("hosts", h.Hosts, refs, OrganizationsFile, "organization")
+	c.refs("events", h.Events, refs, EventsFile, "event")
+	c.sources(h.Sources)
+}
+
+// knownState returns the state with the given code, reporting an unknown code; nil for an empty
+// code.
+func (c *checker) knownState(refs Refs, code string) *State {
 	if code == "" {
 		return nil
 	}
-	st := states[code]
+	st := refs.State(code)
 	if st == nil {
 		c.fail("state", "no state or province has the code %q", code)
 	}

@@ -61,7 +61,10 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			out.Message = "not found"
 			out.Extensions = map[string]any{"code": CodeNotFound}
 		case errors.Is(err, store.ErrConflict):
-			out.Message = "the change conflicts with the current data"
+			out.Message = "the change conflicts with the current data: read the record again and retry"
+			if ce := new(store.ConflictError); errors.As(err, &ce) {
+				out.Message = ce.Error() // written for the user
+			}
 			out.Extensions = map[string]any{"code": CodeConflict}
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 			out.Message = "the request was cancelled or ran out of time"

@@ -2,7 +2,11 @@
 // arguments, call a per-request loader or the store, and map the result.
 package graph
 
-import "rootsgraph/store"
+import (
+	"time"
+
+	"rootsgraph/store"
+)
 
 //go:generate go tool gqlgen generate
 
@@ -10,4 +14,25 @@ import "rootsgraph/store"
 // injected.
 type Resolver struct {
 	Store *store.Store
+	// RequestID names the request a change is made in, for the audit trail; may be nil.
+	RequestID RequestIDFunc
+	// Written, when set, is called after every successful change (the response cache drops what
+	// it holds).
+	Written func()
+	// Now is the clock that stamps changes; nil means time.Now.
+	Now func() time.Time
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// written tells whoever listens that the data changed.
+func (r *Resolver) written() {
+	if r.Written != nil {
+		r.Written()
+	}
 }

@@ -72,6 +72,116 @@ func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.
 	return eventsByID(ctx, obj.EventIDs, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
+// CreateOrganization is the resolver for the createOrganization field.
+func (r *mutationResolver) CreateOrganization(ctx context.Context, input model.CreateOrganizationInput) (*model.Organization, error) {
+	return r.createOrganization(ctx, input)
+}
+
+// UpdateOrganization is the resolver for the updateOrganization field.
+func (r *mutationResolver) UpdateOrganization(ctx context.Context, id string, version int, input model.UpdateOrganizationInput) (*model.Organization, error) {
+	return r.updateOrganization(ctx, id, version, input)
+}
+
+// ArchiveOrganization is the resolver for the archiveOrganization field.
+func (r *mutationResolver) ArchiveOrganization(ctx context.Context, id string, version int) (*model.Organization, error) {
+	return r.archiveOrganization(ctx, id, version, true)
+}
+
+// RestoreOrganization is the resolver for the restoreOrganization field.
+func (r *mutationResolver) RestoreOrganization(ctx context.Context, id string, version int) (*model.Organization, error) {
+	return r.archiveOrganization(ctx, id, version, false)
+}
+
+// CreateEvent is the resolver for the createEvent field.
+func (r *mutationResolver) CreateEvent(ctx context.Context, input model.CreateEventInput) (*model.Event, error) {
+	return r.createEvent(ctx, input)
+}
+
+// UpdateEvent is the resolver for the updateEvent field.
+func (r *mutationResolver) UpdateEvent(ctx context.Context, id string, version int, input model.UpdateEventInput) (*model.Event, error) {
+	return r.updateEvent(ctx, id, version, input)
+}
+
+// ArchiveEvent is the resolver for the archiveEvent field.
+func (r *mutationResolver) ArchiveEvent(ctx context.Context, id string, version int) (*model.Event, error) {
+	return r.archiveEvent(ctx, id, version, true)
+}
+
+// RestoreEvent is the resolver for the restoreEvent field.
+func (r *mutationResolver) RestoreEvent(ctx context.Context, id string, version int) (*model.Event, error) {
+	return r.archiveEvent(ctx, id, version, false)
+}
+
+// CreateHub is the resolver for the createHub field.
+func (r *mutationResolver) CreateHub(ctx context.Context, input model.CreateHubInput) (*model.Hub, error) {
+	return r.createHub(ctx, input)
+}
+
+// UpdateHub is the resolver for the updateHub field.
+func (r *mutationResolver) UpdateHub(ctx context.Context, id string, version int, input model.UpdateHubInput) (*model.Hub, error) {
+	return r.updateHub(ctx, id, version, input)
+}
+
+// ArchiveHub is the resolver for the archiveHub field.
+func (r *mutationResolver) ArchiveHub(ctx context.Context, id string, version int) (*model.Hub, error) {
+	return r.archiveHub(ctx, id, version, true)
+}
+
+// RestoreHub is the resolver for the restoreHub field.
+func (r *mutationResolver) RestoreHub(ctx context.Context, id string, version int) (*model.Hub, error) {
+	return r.archiveHub(ctx, id, version, false)
+}
+
+// AddMembership is the resolver for the addMembership field.
+func (r *mutationResolver) AddMembership(ctx context.Context, organization string, alliance string) (*model.Organization, error) {
+	return r.membership(ctx, "addMembership", organization, alliance, true)
+}
+
+// RemoveMembership is the resolver for the removeMembership field.
+func (r *mutationResolver) RemoveMembership(ctx context.Context, organization string, alliance string) (*model.Organization, error) {
+	return r.membership(ctx, "removeMembership", organization, alliance, false)
+}
+
+// AddPartnership is the resolver for the addPartnership field.
+func (r *mutationResolver) AddPartnership(ctx context.Context, organization string, partner string) (*model.Organization, error) {
+	return r.partnership(ctx, "addPartnership", organization, partner, true)
+}
+
+// RemovePartnership is the resolver for the removePartnership field.
+func (r *mutationResolver) RemovePartnership(ctx context.Context, organization string, partner string) (*model.Organization, error) {
+	return r.partnership(ctx, "removePartnership", organization, partner, false)
+}
+
+// AddOrganizer is the resolver for the addOrganizer field.
+func (r *mutationResolver) AddOrganizer(ctx context.Context, event string, actor string) (*model.Event, error) {
+	return r.role(ctx, "addOrganizer", event, actor, true, true)
+}
+
+// RemoveOrganizer is the resolver for the removeOrganizer field.
+func (r *mutationResolver) RemoveOrganizer(ctx context.Context, event string, actor string) (*model.Event, error) {
+	return r.role(ctx, "removeOrganizer", event, actor, true, false)
+}
+
+// AddParticipant is the resolver for the addParticipant field.
+func (r *mutationResolver) AddParticipant(ctx context.Context, event string, actor string) (*model.Event, error) {
+	return r.role(ctx, "addParticipant", event, actor, false, true)
+}
+
+// RemoveParticipant is the resolver for the removeParticipant field.
+func (r *mutationResolver) RemoveParticipant(ctx context.Context, event string, actor string) (*model.Event, error) {
+	return r.role(ctx, "removeParticipant", event, actor, false, false)
+}
+
+// AddHost is the resolver for the addHost field.
+func (r *mutationResolver) AddHost(ctx context.Context, hub string, organization string) (*model.Hub, error) {
+	return r.host(ctx, "addHost", hub, organization, true)
+}
+
+// RemoveHost is the resolver for the removeHost field.
+func (r *mutationResolver) RemoveHost(ctx context.Context, hub string, organization string) (*model.Hub, error) {
+	return r.host(ctx, "removeHost", hub, organization, false)
+}
+
 // Node is the resolver for the node field.
 func (r *networkNodeResolver) Node(ctx context.Context, obj *model.NetworkNode) (model.Node, error) {
 	return nodeThunk(ctx, obj.ID)()
@@ -275,6 +385,11 @@ func (r *queryResolver) NetworkMeasures(ctx context.Context, via []model.EdgeKin
 	return r.measures(ctx, via, include, filter, top)
 }
 
+// AuditLog is the resolver for the auditLog field.
+func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	return r.auditLog(ctx, filter, first, after)
+}
+
 // Organizations is the resolver for the organizations field.
 func (r *stateResolver) Organizations(ctx context.Context, obj *model.State, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
 	return organizationsVia(ctx, store.OrganizationsByState, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
@@ -299,6 +414,9 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 // Hub returns HubResolver implementation.
 func (r *Resolver) Hub() HubResolver { return &hubResolver{r} }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // NetworkNode returns NetworkNodeResolver implementation.
 func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolver{r} }
 
@@ -315,6 +433,7 @@ type (
 	allianceResolver     struct{ *Resolver }
 	eventResolver        struct{ *Resolver }
 	hubResolver          struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
 	networkNodeResolver  struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }

@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"rootsgraph/graph"
 )
@@ -74,6 +76,13 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 				writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, "the query string is not valid: "+err.Error())
 				return
 			}
+			if isMutation(q.Get("query"), q.Get("operationName")) {
+				// gqlgen refuses these too, but with a 406 and no code.
+				w.Header().Set("Allow", "POST")
+				writeHTTPError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+					"mutations are sent with POST, never GET: a GET must be safe to repeat and to cache")
+				return
+			}
 			for _, p := range []string{"variables", "extensions"} {
 				var obj map[string]any
 				if v := q.Get(p); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
@@ -97,6 +106,23 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// isMutation reports whether the operation a GET asks to run is a mutation. A document that
+// does not parse, or names no such operation, is left to the GraphQL handler to refuse.
+func isMutation(query, operationName string) bool {
+	if !strings.Contains(query, "mutation") {
+		return false // the common case, without parsing
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	op := doc.Operations.ForName(operationName)
+	if operationName == "" && len(doc.Operations) == 1 {
+		op = doc.Operations[0]
+	}
+	return op != nil && op.Operation == ast.Mutation
 }
 
 // writeHTTPError writes a GraphQL-shaped error response for a request refused before execution.

@@ -14,14 +14,16 @@ import (
 
 // addRoutes is the one place every route is declared.
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool, cache *responseCache) {
-	resolver := &graph.Resolver{Store: s}
+	// A change through this instance drops every cached answer, so a read after a write never
+	// sees the old value here (other instances converge within the cache's TTL).
+	resolver := &graph.Resolver{Store: s, RequestID: requestID, Written: cache.invalidate}
 	// Reads that anyone may cache: GET queries, the map layers and the coverage map.
 	cached := func(h http.Handler) http.Handler {
 		return withHTTPCache(opts.cacheMaxAge, loaders.Middleware(s, opts.loaderWait, h))
 	}
 	m := opts.metrics
 	mux.Handle("/graphql", m.instrument("graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
-		withResponseCache(cache, loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts))))))))
+		withResponseCache(cache, withCredentials(s, loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts)))))))))
 	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver))))
 	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver))))
 	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver))))

@@ -40,9 +40,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := s.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	if err := s.Upgrade(ctx); err != nil {
+		return err
+	}
 	if err := seed(ctx, s, logger); err != nil {
 		return err
 	}
+	go recoverChanges(ctx, s, logger, cfg.requestTimeout)
 
 	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,

@@ -25,6 +25,8 @@ type Filter struct {
 	EndsFrom, StartsTo string
 	// Within keeps records whose coordinates lie in the box; records without coordinates never do.
 	Within *Box
+	// WithArchived keeps archived records, which every list leaves out otherwise.
+	WithArchived bool
 }
 
 // Clause matches a document whose field holds one of Values.
@@ -35,7 +37,8 @@ type Clause struct {
 
 // Empty reports whether the filter keeps everything.
 func (f Filter) Empty() bool {
-	return len(f.Clauses) == 0 && f.Sample == nil && f.Search == "" && f.EndsFrom == "" && f.StartsTo == "" && f.Within == nil
+	return len(f.Clauses) == 0 && f.Sample == nil && f.Search == "" && f.EndsFrom == "" && f.StartsTo == "" &&
+		f.Within == nil && f.WithArchived
 }
 
 // BSON returns the filter as a MongoDB query document, in the portable subset: $in on fields
@@ -61,11 +64,18 @@ func (f Filter) BSON() bson.D {
 	if f.Within != nil {
 		d = append(d, f.Within.bson()...)
 	}
+	if !f.WithArchived {
+		// $ne rather than false: a record written before archiving existed has no such field.
+		d = append(d, bson.E{Key: "archived", Value: bson.D{{Key: "$ne", Value: true}}})
+	}
 	return d
 }
 
 // Match reports whether a document passes the filter: the in-memory twin of BSON.
 func (f Filter) Match(doc model.Document) bool {
+	if !f.WithArchived && slices.Contains(doc.Values("archived"), "true") {
+		return false
+	}
 	for _, c := range f.Clauses {
 		if !slices.ContainsFunc(doc.Values(c.Field), func(v string) bool { return slices.Contains(c.Values, v) }) {
 			return false

@@ -57,6 +57,19 @@ var indexes = map[string][]mongo.IndexModel{
 		ordered("createdAt"),
 		ordered("updatedAt"),
 	},
+	keysColl: keyIndexes,
+	// The audit trail is read newest first (by _id), narrowed by any one of these.
+	auditColl: {
+		ordered("entity"),
+		ordered("actor"),
+		ordered("action"),
+		ordered("collection"),
+		ordered("operation"),
+		ordered("at"),
+	},
+	operationsColl: {
+		ordered("status"),
+	},
 }
 
 func unique(field string) mongo.IndexModel {

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
 
@@ -45,6 +46,10 @@ const (
 	eventsColl        = "events"
 	hubsColl          = "hubs"
 	metaColl          = "meta"
+	keysColl          = "keys"
+	auditColl         = "audit"
+	operationsColl    = "operations"
+	locksColl         = "locks"
 )
 
 // Config says which database to use and how to watch it.
@@ -71,7 +76,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Database == "" {
 		return nil, errors.New("open store: database name is empty")
 	}
-	opts := options.Client().ApplyURI(cfg.URI).
+	// Writes are acknowledged by a majority and retried once after a failover, unless the URI
+	// says otherwise (w=..., retryWrites=false): the URI applies after these defaults.
+	opts := options.Client().
+		SetWriteConcern(writeconcern.Majority()).
+		SetRetryWrites(true).
+		ApplyURI(cfg.URI).
 		SetServerSelectionTimeout(2 * time.Second).
 		SetConnectTimeout(5 * time.Second)
 	if cfg.AppName != "" {

@@ -34,6 +34,8 @@ func sortTime(t time.Time) []string { return []string{t.UTC().Format(SortTime)} 
 // scalar, any number for a list); nil for a field it does not have.
 func (o *Organization) Values(field string) []string {
 	switch field {
+	case "archived":
+		return []string{strconv.FormatBool(o.Archived)}
 	case "sample":
 		return []string{strconv.FormatBool(o.Sample)}
 	case "_id":
@@ -75,6 +77,8 @@ func (o *Organization) Values(field string) []string {
 // Values returns the values of the hub's field with the given stored name.
 func (h *Hub) Values(field string) []string {
 	switch field {
+	case "archived":
+		return []string{strconv.FormatBool(h.Archived)}
 	case "sample":
 		return []string{strconv.FormatBool(h.Sample)}
 	case "_id":
@@ -114,6 +118,8 @@ func (h *Hub) Values(field string) []string {
 // Values returns the values of the event's field with the given stored name.
 func (e *Event) Values(field string) []string {
 	switch field {
+	case "archived":
+		return []string{strconv.FormatBool(e.Archived)}
 	case "sample":
 		return []string{strconv.FormatBool(e.Sample)}
 	case "_id":

@@ -3,7 +3,10 @@
 // other document's global id; resolvers follow them through the per-request loaders.
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Source says where a record's facts come from.
 type Source struct {
@@ -23,8 +26,10 @@ type Alliance struct {
 	ParticipatedEventIDs []string  `bson:"participatedEventIds"`
 	Sources              []*Source `bson:"sources"`
 	Sample               bool      `bson:"sample"`
-	CreatedAt            time.Time `bson:"createdAt"`
-	UpdatedAt            time.Time `bson:"updatedAt"`
+	// Version counts the writes to the record, from 1 (see Organization.Version).
+	Version   int       `bson:"version"`
+	CreatedAt time.Time `bson:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt"`
 }
 
 // Organization is a member organization, a partner, or the coalition itself.
@@ -53,8 +58,14 @@ type Organization struct {
 	Generations          []Generation     `bson:"generations"`
 	Sources              []*Source        `bson:"sources"`
 	Sample               bool             `bson:"sample"`
-	CreatedAt            time.Time        `bson:"createdAt"`
-	UpdatedAt            time.Time        `bson:"updatedAt"`
+	// Version counts the writes to the record, from 1; an update names the version it read and
+	// fails with a conflict when the record has moved on (optimistic concurrency).
+	Version int `bson:"version"`
+	// Archived records drop out of every list but stay resolvable by id and slug.
+	Archived   bool       `bson:"archived"`
+	ArchivedAt *time.Time `bson:"archivedAt,omitempty"`
+	CreatedAt  time.Time  `bson:"createdAt"`
+	UpdatedAt  time.Time  `bson:"updatedAt"`
 }
 
 // State is a US state, district or territory, or a Canadian province or territory.
@@ -99,8 +110,13 @@ type Event struct {
 	Description *string   `bson:"description,omitempty"`
 	Sources     []*Source `bson:"sources"`
 	Sample      bool      `bson:"sample"`
-	CreatedAt   time.Time `bson:"createdAt"`
-	UpdatedAt   time.Time `bson:"updatedAt"`
+	// Version counts the writes to the record, from 1 (see Organization.Version).
+	Version int `bson:"version"`
+	// Archived records drop out of every list but stay resolvable by id and slug.
+	Archived   bool       `bson:"archived"`
+	ArchivedAt *time.Time `bson:"archivedAt,omitempty"`
+	CreatedAt  time.Time  `bson:"createdAt"`
+	UpdatedAt  time.Time  `bson:"updatedAt"`
 }
 
 // Hub is a Resistance Hub in a small town or a large city.
@@ -127,8 +143,39 @@ type Hub struct {
 	Issues      []Issue     `bson:"issues"`
 	Sources     []*Source   `bson:"sources"`
 	Sample      bool        `bson:"sample"`
-	CreatedAt   time.Time   `bson:"createdAt"`
-	UpdatedAt   time.Time   `bson:"updatedAt"`
+	// Version counts the writes to the record, from 1 (see Organization.Version).
+	Version int `bson:"version"`
+	// Archived records drop out of every list but stay resolvable by id and slug.
+	Archived   bool       `bson:"archived"`
+	ArchivedAt *time.Time `bson:"archivedAt,omitempty"`
+	CreatedAt  time.Time  `bson:"createdAt"`
+	UpdatedAt  time.Time  `bson:"updatedAt"`
+}
+
+// SetHostFields sets the fields a hub copies from its hosts (alliances, communities, issues: the
+// union of theirs, sorted, for filters and coverage), leaving out archived hosts.
+func (h *Hub) SetHostFields(hosts []*Organization) {
+	var alliances []string
+	var communities []Community
+	var issues []Issue
+	for _, host := range hosts {
+		if host == nil || host.Archived {
+			continue
+		}
+		alliances = append(alliances, host.AllianceIDs...)
+		communities = append(communities, host.Communities...)
+		issues = append(issues, host.Issues...)
+	}
+	h.AllianceIDs = sortedSet(alliances)
+	h.Communities = sortedSet(communities)
+	h.Issues = sortedSet(issues)
+}
+
+// sortedSet returns the distinct values, sorted, never nil.
+func sortedSet[T ~string](values []T) []T {
+	out := append([]T{}, values...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // IsNode marks Alliance as a Node.

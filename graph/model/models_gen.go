@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Who organized or took part in an event: an organization or an alliance.
@@ -23,6 +26,30 @@ type Node interface {
 
 type AllianceByIDsInput struct {
 	ID string `json:"ID"`
+}
+
+type AuditEntryConnection struct {
+	Edges      []*AuditEntryEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type AuditEntryEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
+
+// Narrows the audit trail. Fields combine with AND.
+type AuditFilter struct {
+	Actor  *string `json:"actor,omitempty"`
+	Action *string `json:"action,omitempty"`
+	// The id of a record: its history.
+	Entity    *string `json:"entity,omitempty"`
+	Operation *string `json:"operation,omitempty"`
+	// Entries at or after this instant.
+	From *time.Time `json:"from,omitempty"`
+	// Entries at or before this instant.
+	To *time.Time `json:"to,omitempty"`
 }
 
 // A box on the map, in degrees. A box whose west edge is east of its east edge (west > east) crosses
@@ -75,6 +102,76 @@ type CoverageGap struct {
 	Hubs          int    `json:"hubs"`
 }
 
+// A new event. Its id will be `event:<slug>`.
+type CreateEventInput struct {
+	Slug      string    `json:"slug"`
+	Name      string    `json:"name"`
+	Kind      EventKind `json:"kind"`
+	StartDate Date      `json:"startDate"`
+	EndDate   Date      `json:"endDate"`
+	// Where it takes place, in words (1 to 200 characters).
+	Place string  `json:"place"`
+	City  *string `json:"city,omitempty"`
+	State *string `json:"state,omitempty"`
+	// ISO 3166-1 alpha-2 code; must be the state's country when a state is given.
+	Country     string         `json:"country"`
+	Lat         *float64       `json:"lat,omitempty"`
+	Lng         *float64       `json:"lng,omitempty"`
+	Description *string        `json:"description,omitempty"`
+	Sources     []*SourceInput `json:"sources"`
+	Sample      *bool          `json:"sample,omitempty"`
+}
+
+// A new Resistance Hub. Its id will be `hub:<slug>`.
+type CreateHubInput struct {
+	Slug    string     `json:"slug"`
+	Name    string     `json:"name"`
+	Setting HubSetting `json:"setting"`
+	City    string     `json:"city"`
+	// Postal code of its state or province.
+	State string `json:"state"`
+	// Must lie inside the state.
+	Lat        float64       `json:"lat"`
+	Lng        float64       `json:"lng"`
+	Activities []HubActivity `json:"activities"`
+	// Organization ids; at least one.
+	Hosts []string `json:"hosts"`
+	// Event ids.
+	Events  []string       `json:"events,omitempty"`
+	Sources []*SourceInput `json:"sources"`
+	Sample  *bool          `json:"sample,omitempty"`
+}
+
+// A new organization. Its id will be `organization:<slug>`, for good.
+type CreateOrganizationInput struct {
+	// Lower-case letters, digits and single hyphens; at most 120 characters; unique.
+	Slug string `json:"slug"`
+	// 1 to 200 characters.
+	Name string           `json:"name"`
+	Kind OrganizationKind `json:"kind"`
+	// For partners only.
+	PartnerRole *PartnerRole `json:"partnerRole,omitempty"`
+	Description *string      `json:"description,omitempty"`
+	// An http(s) URL.
+	Website *string `json:"website,omitempty"`
+	City    *string `json:"city,omitempty"`
+	// Postal code of the state or province, such as `NM` or `QC`.
+	State *string `json:"state,omitempty"`
+	// With lng; must lie inside the state when one is given.
+	Lat *float64 `json:"lat,omitempty"`
+	Lng *float64 `json:"lng,omitempty"`
+	// Alliance ids.
+	Alliances []string `json:"alliances,omitempty"`
+	// Organization ids.
+	Partners    []string     `json:"partners,omitempty"`
+	Communities []Community  `json:"communities,omitempty"`
+	Issues      []Issue      `json:"issues,omitempty"`
+	Generations []Generation `json:"generations,omitempty"`
+	// At least one: where the facts come from.
+	Sources []*SourceInput `json:"sources"`
+	Sample  *bool          `json:"sample,omitempty"`
+}
+
 type EventByIDsInput struct {
 	ID string `json:"ID"`
 }
@@ -124,6 +221,16 @@ type HubFilter struct {
 type HubOrder struct {
 	Field     HubOrderField `json:"field"`
 	Direction SortDirection `json:"direction"`
+}
+
+// Changes to the data, for curators. Every mutation needs an API key (`Authorization: Bearer KEY`)
+// of the curator or admin role; archiving and restoring need an admin key. A request without a valid
+// key gets UNAUTHENTICATED, one whose key lacks the role FORBIDDEN, and nothing is written. Each field
+// that is wrong gets its own BAD_USER_INPUT error naming it (`extensions.field`). Updates and archives
+// name the `version` they read; when the record has changed since, they fail with CONFLICT and change
+// nothing. Edges (memberships, partnerships, organizers, participants, hosts) are added and removed
+// without a version: adding one that is there, or removing one that is not, changes nothing.
+type Mutation struct {
 }
 
 // A circle on the globe: everything within radiusKm of a point, by great-circle distance.
@@ -245,8 +352,68 @@ type OrganizationOrder struct {
 type Query struct {
 }
 
+// Where a record's facts come from.
+type SourceInput struct {
+	// 1 to 500 characters.
+	Title string `json:"title"`
+	// An http(s) URL.
+	URL *string `json:"url,omitempty"`
+}
+
 type StateByCodesInput struct {
 	Code string `json:"Code"`
+}
+
+// Changes to an event: an omitted field stays as it is; null clears an optional field.
+type UpdateEventInput struct {
+	Name        graphql.Omittable[*string]        `json:"name,omitempty"`
+	Kind        graphql.Omittable[*EventKind]     `json:"kind,omitempty"`
+	StartDate   graphql.Omittable[*Date]          `json:"startDate,omitempty"`
+	EndDate     graphql.Omittable[*Date]          `json:"endDate,omitempty"`
+	Place       graphql.Omittable[*string]        `json:"place,omitempty"`
+	City        graphql.Omittable[*string]        `json:"city,omitempty"`
+	State       graphql.Omittable[*string]        `json:"state,omitempty"`
+	Country     graphql.Omittable[*string]        `json:"country,omitempty"`
+	Lat         graphql.Omittable[*float64]       `json:"lat,omitempty"`
+	Lng         graphql.Omittable[*float64]       `json:"lng,omitempty"`
+	Description graphql.Omittable[*string]        `json:"description,omitempty"`
+	Sources     graphql.Omittable[[]*SourceInput] `json:"sources,omitempty"`
+	Sample      graphql.Omittable[*bool]          `json:"sample,omitempty"`
+}
+
+// Changes to a hub: an omitted field stays as it is.
+type UpdateHubInput struct {
+	Name       graphql.Omittable[*string]        `json:"name,omitempty"`
+	Setting    graphql.Omittable[*HubSetting]    `json:"setting,omitempty"`
+	City       graphql.Omittable[*string]        `json:"city,omitempty"`
+	State      graphql.Omittable[*string]        `json:"state,omitempty"`
+	Lat        graphql.Omittable[*float64]       `json:"lat,omitempty"`
+	Lng        graphql.Omittable[*float64]       `json:"lng,omitempty"`
+	Activities graphql.Omittable[[]HubActivity]  `json:"activities,omitempty"`
+	Hosts      graphql.Omittable[[]string]       `json:"hosts,omitempty"`
+	Events     graphql.Omittable[[]string]       `json:"events,omitempty"`
+	Sources    graphql.Omittable[[]*SourceInput] `json:"sources,omitempty"`
+	Sample     graphql.Omittable[*bool]          `json:"sample,omitempty"`
+}
+
+// Changes to an organization: an omitted field stays as it is; null clears an optional field.
+type UpdateOrganizationInput struct {
+	Name        graphql.Omittable[*string]           `json:"name,omitempty"`
+	Kind        graphql.Omittable[*OrganizationKind] `json:"kind,omitempty"`
+	PartnerRole graphql.Omittable[*PartnerRole]      `json:"partnerRole,omitempty"`
+	Description graphql.Omittable[*string]           `json:"description,omitempty"`
+	Website     graphql.Omittable[*string]           `json:"website,omitempty"`
+	City        graphql.Omittable[*string]           `json:"city,omitempty"`
+	State       graphql.Omittable[*string]           `json:"state,omitempty"`
+	Lat         graphql.Omittable[*float64]          `json:"lat,omitempty"`
+	Lng         graphql.Omittable[*float64]          `json:"lng,omitempty"`
+	Alliances   graphql.Omittable[[]string]          `json:"alliances,omitempty"`
+	Partners    graphql.Omittable[[]string]          `json:"partners,omitempty"`
+	Communities graphql.Omittable[[]Community]       `json:"communities,omitempty"`
+	Issues      graphql.Omittable[[]Issue]           `json:"issues,omitempty"`
+	Generations graphql.Omittable[[]Generation]      `json:"generations,omitempty"`
+	Sources     graphql.Omittable[[]*SourceInput]    `json:"sources,omitempty"`
+	Sample      graphql.Omittable[*bool]             `json:"sample,omitempty"`
 }
 
 // Communities the member organizations come from.

@@ -1,0 +1,467 @@
+package graph
+
+import (
+	"time"
+
+	"context"
+
+	"rootsgraph/dataset"
+	"rootsgraph/graph/model"
+	"rootsgraph/store"
+)
+
+// Organizations.
+
+func (r *Resolver) createOrganization(ctx context.Context, in model.CreateOrganizationInput) (*model.Organization, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	var errs fieldErrors
+	rec := dataset.Organization{
+		Slug: in.Slug, Name: in.Name, Kind: string(in.Kind), Description: deref(in.Description),
+		Website: deref(in.Website), City: deref(in.City), State: deref(in.State), Lat: in.Lat, Lng: in.Lng,
+		Alliances:   errs.slugs("input.alliances", model.AlliancePrefix, in.Alliances),
+		Partners:    errs.slugs("input.partners", model.OrganizationPrefix, in.Partners),
+		Communities: model.Strings(in.Communities), Issues: model.Strings(in.Issues),
+		Generations: model.Strings(in.Generations), Sources: sourceRecords(in.Sources), Sample: bool0(in.Sample),
+	}
+	if in.PartnerRole != nil {
+		rec.PartnerRole = string(*in.PartnerRole)
+	}
+	doc, err := r.organizationDocument(ctx, rec, errs, true)
+	if doc == nil || err != nil {
+		return nil, err
+	}
+	if err := r.write(ctx, actor, "createOrganization", nil, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func (r *Resolver) updateOrganization(ctx context.Context, id string, version int, in model.UpdateOrganizationInput) (*model.Organization, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := current(ctx, r.Store.FindOrganizations, id, &version)
+	if err != nil {
+		return nil, err
+	}
+	var errs fieldErrors
+	rec := dataset.OrganizationRecord(cur)
+	setString(in.Name, &rec.Name)
+	setEnum(in.Kind, &rec.Kind)
+	setEnum(in.PartnerRole, &rec.PartnerRole)
+	setString(in.Description, &rec.Description)
+	setString(in.Website, &rec.Website)
+	setString(in.City, &rec.City)
+	setString(in.State, &rec.State)
+	set(in.Lat, &rec.Lat)
+	set(in.Lng, &rec.Lng)
+	if in.Alliances.IsSet() {
+		rec.Alliances = errs.slugs("input.alliances", model.AlliancePrefix, in.Alliances.Value())
+	}
+	if in.Partners.IsSet() {
+		rec.Partners = errs.slugs("input.partners", model.OrganizationPrefix, in.Partners.Value())
+	}
+	setEnums(in.Communities, &rec.Communities)
+	setEnums(in.Issues, &rec.Issues)
+	setEnums(in.Generations, &rec.Generations)
+	if in.Sources.IsSet() {
+		rec.Sources = sourceRecords(in.Sources.Value())
+	}
+	if in.Sample.IsSet() {
+		rec.Sample = bool0(in.Sample.Value())
+	}
+	doc, err := r.organizationDocument(ctx, rec, errs, false)
+	if doc == nil || err != nil {
+		return nil, err
+	}
+	keepStored(doc, cur)
+	if err := r.write(ctx, actor, "updateOrganization", cur, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// keepStored carries over what an update does not change: when the record was made, and whether
+// it is archived.
+func keepStored(doc, cur *model.Organization) {
+	doc.CreatedAt, doc.Archived, doc.ArchivedAt = cur.CreatedAt, cur.Archived, cur.ArchivedAt
+}
+
+// organizationDocument validates rec (reporting errs with the validator's problems) and returns
+// its document, or nil and the errors.
+func (r *Resolver) organizationDocument(ctx context.Context, rec dataset.Organization, errs fieldErrors, isNew bool) (*model.Organization, error) {
+	refs, _, err := r.refsFor(ctx, rec.State, rec.Alliances, append(rec.Partners, slugIf(isNew, rec.Slug)...),
+		append(append([]string{}, rec.Organized...), rec.Participated...))
+	if err != nil {
+		return nil, err
+	}
+	if isNew && refs.Has(dataset.OrganizationsFile, rec.Slug) {
+		errs.add("input.slug", "%q is taken by another organization", rec.Slug)
+	}
+	errs.problems("input", dataset.ValidateOrganization(rec, refs))
+	if len(errs) > 0 {
+		return nil, errs.report(ctx)
+	}
+	return dataset.OrganizationDocument(rec, refs.State(rec.State), r.now()), nil
+}
+
+// slugIf returns slug in a list when cond holds: a new record's slug is looked up with its
+// references, to tell the user it is taken.
+func slugIf(cond bool, slug string) []string {
+	if cond && slug != "" {
+		return []string{slug}
+	}
+	return nil
+}
+
+func (r *Resolver) archiveOrganization(ctx context.Context, id string, version int, archive bool) (*model.Organization, error) {
+	actor, err := r.actor(ctx, store.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := current(ctx, r.Store.FindOrganizations, id, &version)
+	if err != nil || cur.Archived == archive {
+		return cur, err
+	}
+	doc := *cur
+	doc.Archived, doc.ArchivedAt = archive, archivedAt(r, archive)
+	if err := r.write(ctx, actor, archiveAction("Organization", archive), cur, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+func archiveAction(typ string, archive bool) string {
+	if archive {
+		return "archive" + typ
+	}
+	return "restore" + typ
+}
+
+func (r *Resolver) editOrganization(ctx context.Context, action, id string, change func(*model.Organization) error) (*model.Organization, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	return edit(ctx, r, actor, action, r.Store.FindOrganizations, id, change)
+}
+
+func (r *Resolver) membership(ctx context.Context, action, org, alliance string, add bool) (*model.Organization, error) {
+	if _, err := r.actor(ctx, store.RoleCurator); err != nil {
+		return nil, err
+	}
+	if err := r.mustExist(ctx, "alliance", alliance, model.AlliancePrefix); err != nil {
+		return nil, err
+	}
+	return r.editOrganization(ctx, action, org, func(o *model.Organization) (err error) {
+		o.AllianceIDs, err = toggle(o.AllianceIDs, alliance, add)
+		return err
+	})
+}
+
+func (r *Resolver) partnership(ctx context.Context, action, org, partner string, add bool) (*model.Organization, error) {
+	if _, err := r.actor(ctx, store.RoleCurator); err != nil {
+		return nil, err
+	}
+	if org == partner {
+		return nil, badField("partner", "an organization cannot partner with itself")
+	}
+	if err := r.mustExist(ctx, "partner", partner, model.OrganizationPrefix); err != nil {
+		return nil, err
+	}
+	return r.editOrganization(ctx, action, org, func(o *model.Organization) (err error) {
+		o.PartnerIDs, err = toggle(o.PartnerIDs, partner, add)
+		return err
+	})
+}
+
+// Events.
+
+func (r *Resolver) createEvent(ctx context.Context, in model.CreateEventInput) (*model.Event, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	rec := dataset.Event{
+		Slug: in.Slug, Name: in.Name, Kind: string(in.Kind), StartDate: string(in.StartDate), EndDate: string(in.EndDate),
+		Place: in.Place, City: deref(in.City), State: deref(in.State), Country: in.Country, Lat: in.Lat, Lng: in.Lng,
+		Description: deref(in.Description), Sources: sourceRecords(in.Sources), Sample: bool0(in.Sample),
+	}
+	doc, err := r.eventDocument(ctx, rec, true)
+	if doc == nil || err != nil {
+		return nil, err
+	}
+	if err := r.write(ctx, actor, "createEvent", nil, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func (r *Resolver) updateEvent(ctx context.Context, id string, version int, in model.UpdateEventInput) (*model.Event, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := current(ctx, r.Store.FindEvents, id, &version)
+	if err != nil {
+		return nil, err
+	}
+	rec := dataset.EventRecord(cur)
+	setString(in.Name, &rec.Name)
+	setEnum(in.Kind, &rec.Kind)
+	if in.StartDate.IsSet() {
+		rec.StartDate = dateString(in.StartDate.Value())
+	}
+	if in.EndDate.IsSet() {
+		rec.EndDate = dateString(in.EndDate.Value())
+	}
+	setString(in.Place, &rec.Place)
+	setString(in.City, &rec.City)
+	setString(in.State, &rec.State)
+	setString(in.Country, &rec.Country)
+	set(in.Lat, &rec.Lat)
+	set(in.Lng, &rec.Lng)
+	setString(in.Description, &rec.Description)
+	if in.Sources.IsSet() {
+		rec.Sources = sourceRecords(in.Sources.Value())
+	}
+	if in.Sample.IsSet() {
+		rec.Sample = bool0(in.Sample.Value())
+	}
+	doc, err := r.eventDocument(ctx, rec, false)
+	if doc == nil || err != nil {
+		return nil, err
+	}
+	doc.CreatedAt, doc.Archived, doc.ArchivedAt = cur.CreatedAt, cur.Archived, cur.ArchivedAt
+	if err := r.write(ctx, actor, "updateEvent", cur, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func dateString(d *model.Date) string {
+	if d == nil {
+		return ""
+	}
+	return string(*d)
+}
+
+func (r *Resolver) eventDocument(ctx context.Context, rec dataset.Event, isNew bool) (*model.Event, error) {
+	refs, _, err := r.refsFor(ctx, rec.State, nil, nil, slugIf(isNew, rec.Slug))
+	if err != nil {
+		return nil, err
+	}
+	var errs fieldErrors
+	if isNew && refs.Has(dataset.EventsFile, rec.Slug) {
+		errs.add("input.slug", "%q is taken by another event", rec.Slug)
+	}
+	errs.problems("input", dataset.ValidateEvent(rec, refs))
+	if len(errs) > 0 {
+		return nil, errs.report(ctx)
+	}
+	return dataset.EventDocument(rec, refs.State(rec.State), r.now()), nil
+}
+
+func (r *Resolver) archiveEvent(ctx context.Context, id string, version int, archive bool) (*model.Event, error) {
+	actor, err := r.actor(ctx, store.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := current(ctx, r.Store.FindEvents, id, &version)
+	if err != nil || cur.Archived == archive {
+		return cur, err
+	}
+	doc := *cur
+	doc.Archived, doc.ArchivedAt = archive, archivedAt(r, archive)
+	if err := r.write(ctx, actor, archiveAction("Event", archive), cur, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// role changes whether actor (an organization or an alliance) organized (organizer) or took part
+// in an event; the edge is kept on the actor's record.
+func (r *Resolver) role(ctx context.Context, action, event, actorID string, organizer, add bool) (*model.Event, error) {
+	who, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.mustExist(ctx, "event", event, model.EventPrefix); err != nil {
+		return nil, err
+	}
+	if err := r.mustExist(ctx, "actor", actorID, model.OrganizationPrefix, model.AlliancePrefix); err != nil {
+		return nil, err
+	}
+	toggleEvent := func(organized, participated *[]string) (err error) {
+		list := participated
+		if organizer {
+			list = organized
+		}
+		*list, err = toggle(*list, event, add)
+		return err
+	}
+	if prefix, _, _ := model.SplitID(actorID); prefix == model.AlliancePrefix {
+		_, err = edit(ctx, r, who, action, r.Store.FindAlliances, actorID, func(a *model.Alliance) error {
+			return toggleEvent(&a.OrganizedEventIDs, &a.ParticipatedEventIDs)
+		})
+	} else {
+		_, err = edit(ctx, r, who, action, r.Store.FindOrganizations, actorID, func(o *model.Organization) error {
+			return toggleEvent(&o.OrganizedEventIDs, &o.ParticipatedEventIDs)
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return current(ctx, r.Store.FindEvents, event, nil)
+}
+
+// Hubs.
+
+func (r *Resolver) createHub(ctx context.Context, in model.CreateHubInput) (*model.Hub, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	var errs fieldErrors
+	rec := dataset.Hub{
+		Slug: in.Slug, Name: in.Name, Setting: string(in.Setting), City: in.City, State: in.State, Lat: in.Lat, Lng: in.Lng,
+		Activities: model.Strings(in.Activities),
+		Hosts:      errs.slugs("input.hosts", model.OrganizationPrefix, in.Hosts),
+		Events:     errs.slugs("input.events", model.EventPrefix, in.Events),
+		Sources:    sourceRecords(in.Sources), Sample: bool0(in.Sample),
+	}
+	doc, err := r.hubDocument(ctx, rec, errs, true)
+	if doc == nil || err != nil {
+		return nil, err
+	}
+	if err := r.write(ctx, actor, "createHub", nil, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func (r *Resolver) updateHub(ctx context.Context, id string, version int, in model.UpdateHubInput) (*model.Hub, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := current(ctx, r.Store.FindHubs, id, &version)
+	if err != nil {
+		return nil, err
+	}
+	var errs fieldErrors
+	rec := dataset.HubRecord(cur)
+	setString(in.Name, &rec.Name)
+	setEnum(in.Setting, &rec.Setting)
+	setString(in.City, &rec.City)
+	setString(in.State, &rec.State)
+	if in.Lat.IsSet() {
+		rec.Lat = float0(in.Lat.Value())
+	}
+	if in.Lng.IsSet() {
+		rec.Lng = float0(in.Lng.Value())
+	}
+	setEnums(in.Activities, &rec.Activities)
+	if in.Hosts.IsSet() {
+		rec.Hosts = errs.slugs("input.hosts", model.OrganizationPrefix, in.Hosts.Value())
+	}
+	if in.Events.IsSet() {
+		rec.Events = errs.slugs("input.events", model.EventPrefix, in.Events.Value())
+	}
+	if in.Sources.IsSet() {
+		rec.Sources = sourceRecords(in.Sources.Value())
+	}
+	if in.Sample.IsSet() {
+		rec.Sample = bool0(in.Sample.Value())
+	}
+	doc, err := r.hubDocument(ctx, rec, errs, false)
+	if doc == nil || err != nil {
+		return nil, err
+	}
+	doc.CreatedAt, doc.Archived, doc.ArchivedAt = cur.CreatedAt, cur.Archived, cur.ArchivedAt
+	if err := r.write(ctx, actor, "updateHub", cur, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func float0(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func (r *Resolver) hubDocument(ctx context.Context, rec dataset.Hub, errs fieldErrors, isNew bool) (*model.Hub, error) {
+	refs, hosts, err := r.refsFor(ctx, rec.State, nil, rec.Hosts, rec.Events)
+	if err != nil {
+		return nil, err
+	}
+	if isNew {
+		taken, err := r.Store.FindHubs(ctx, store.ByID(model.HubID(rec.Slug)))
+		if err != nil {
+			return nil, err
+		}
+		if len(taken) > 0 {
+			errs.add("input.slug", "%q is taken by another hub", rec.Slug)
+		}
+	}
+	errs.problems("input", dataset.ValidateHub(rec, refs))
+	if len(errs) > 0 {
+		return nil, errs.report(ctx)
+	}
+	return dataset.HubDocument(rec, refs.State(rec.State), hosts, r.now()), nil
+}
+
+func (r *Resolver) archiveHub(ctx context.Context, id string, version int, archive bool) (*model.Hub, error) {
+	actor, err := r.actor(ctx, store.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := current(ctx, r.Store.FindHubs, id, &version)
+	if err != nil || cur.Archived == archive {
+		return cur, err
+	}
+	doc := *cur
+	doc.Archived, doc.ArchivedAt = archive, archivedAt(r, archive)
+	if err := r.write(ctx, actor, archiveAction("Hub", archive), cur, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+func (r *Resolver) host(ctx context.Context, action, hub, org string, add bool) (*model.Hub, error) {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.mustExist(ctx, "organization", org, model.OrganizationPrefix); err != nil {
+		return nil, err
+	}
+	return edit(ctx, r, actor, action, r.Store.FindHubs, hub, func(h *model.Hub) (err error) {
+		if h.HostIDs, err = toggle(h.HostIDs, org, add); err != nil {
+			return err
+		}
+		if len(h.HostIDs) == 0 {
+			return badField("organization", "%s is the hub's only host: add another host before removing it", org)
+		}
+		hosts, err := r.Store.FindOrganizations(ctx, store.ByID(h.HostIDs...))
+		if err != nil {
+			return err
+		}
+		h.SetHostFields(hosts)
+		return nil
+	})
+}
+
+func archivedAt(r *Resolver, archive bool) *time.Time {
+	if !archive {
+		return nil
+	}
+	t := r.now().UTC().Truncate(time.Millisecond)
+	return &t
+}

@@ -118,7 +118,9 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 		d.embedded = srv
 		uri = srv.URI()
 	}
-	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph", Monitor: m.dbMonitor()})
+	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph",
+		Monitor: m.dbMonitor(), PoolMonitor: m.pool.monitor(),
+		MaxPoolSize: defaultMaxPoolSize, MinPoolSize: defaultMinPoolSize})
 	if err != nil {
 		if d.embedded != nil {
 			d.embedded.Close()

@@ -57,6 +57,11 @@ type Config struct {
 	Monitor *event.CommandMonitor
 	// AppName is reported to the server in the handshake.
 	AppName string
+	// PoolMonitor, when set, sees the connection pools' events (for metrics).
+	PoolMonitor *event.PoolMonitor
+	// MaxPoolSize and MinPoolSize bound each server's connection pool when the URI does not
+	// (its maxPoolSize and minPoolSize win); 0 leaves the driver's default.
+	MaxPoolSize, MinPoolSize uint64
 }
 
 // Store reads and writes the coalition graph in one MongoDB database.
@@ -71,7 +76,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Database == "" {
 		return nil, errors.New("open store: database name is empty")
 	}
-	opts := options.Client().ApplyURI(cfg.URI).
+	opts := options.Client()
+	if cfg.MaxPoolSize > 0 {
+		opts.SetMaxPoolSize(cfg.MaxPoolSize)
+	}
+	if cfg.MinPoolSize > 0 {
+		opts.SetMinPoolSize(cfg.MinPoolSize)
+	}
+	// After the pool sizes above, so that the URI's own win.
+	opts.ApplyURI(cfg.URI).
 		SetServerSelectionTimeout(2 * time.Second).
 		SetConnectTimeout(5 * time.Second)
 	if cfg.AppName != "" {
@@ -79,6 +92,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Monitor != nil {
 		opts.SetMonitor(cfg.Monitor)
+	}
+	if cfg.PoolMonitor != nil {
+		opts.SetPoolMonitor(cfg.PoolMonitor)
 	}
 	client, err := mongo.Connect(opts)
 	if err != nil {

@@ -36,6 +36,9 @@ type config struct {
 	rateBurst      int
 	requestTimeout time.Duration
 	responseTTL    time.Duration
+	// otlpTracesURL is where spans go over OTLP/HTTP; empty turns tracing off.
+	otlpTracesURL   string
+	otlpSampleRatio float64
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -53,6 +56,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		rate, burst, timeout                                                              string
 		respTTL                                                                           string
 		fields                                                                            string
+		otlp, otlpRatio                                                                   string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -78,6 +82,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"rate-burst", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
 		{"request-timeout", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
 		{"max-cost", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
+		{"otlp-endpoint", "ROOTS_OTLP_ENDPOINT", "", "OpenTelemetry collector's OTLP/HTTP base URL, such as http://otel-collector:4318, to send traces to; empty (and no OTEL_EXPORTER_OTLP_ENDPOINT) turns tracing off", &raw.otlp},
+		{"otlp-sample-ratio", "ROOTS_OTLP_SAMPLE_RATIO", "1", "share of the traces that start here to record, from 0 to 1; a caller's traceparent decides for its own", &raw.otlpRatio},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -204,6 +210,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.limits.maxBodyBytes, err = strconv.ParseInt(raw.body, 10, 64); err != nil || c.limits.maxBodyBytes < 1024 {
 		bad("max-body-bytes", "%q is not a whole number of bytes of at least 1024", raw.body)
+	}
+	if c.otlpTracesURL, err = otlpTracesURL(raw.otlp, getenv); err != nil {
+		bad("otlp-endpoint", "%v", err)
+	}
+	if c.otlpSampleRatio, err = strconv.ParseFloat(raw.otlpRatio, 64); err != nil || !(c.otlpSampleRatio >= 0 && c.otlpSampleRatio <= 1) {
+		bad("otlp-sample-ratio", "%q is not a number from 0 to 1", raw.otlpRatio)
 	}
 	return c, errors.Join(errs...)
 }

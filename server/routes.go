@@ -16,7 +16,7 @@ import (
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool, cache *responseCache) {
 	resolver := &graph.Resolver{Store: s}
 	m := opts.metrics
-	observe := loaders.Observer(m.observeBatch)
+	observe := loaders.Observers(m.observeBatch, opts.tracing.observeBatch())
 	withLoaders := func(h http.Handler) http.Handler { return loaders.Middleware(s, opts.loaderWait, observe, h) }
 	// Reads that anyone may cache: GET queries, the map layers and the coverage map.
 	cached := func(h http.Handler) http.Handler {

@@ -39,6 +39,8 @@ type config struct {
 	// otlpTracesURL is where spans go over OTLP/HTTP; empty turns tracing off.
 	otlpTracesURL   string
 	otlpSampleRatio float64
+	// drainDelay is how long /readyz answers 503 before the listener closes at shutdown.
+	drainDelay time.Duration
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -57,6 +59,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		respTTL                                                                           string
 		fields                                                                            string
 		otlp, otlpRatio                                                                   string
+		drain                                                                             string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -65,6 +68,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"data-dir", "ROOTS_DATA_DIR", "./data", "folder for the embedded database's files", &raw.dir},
 		{"cors-origins", "ROOTS_CORS_ORIGINS", "", "comma-separated origins that browsers may read from; empty allows any origin (without credentials)", &raw.cors},
 		{"shutdown-grace", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
+		{"drain-delay", "ROOTS_DRAIN_DELAY", "0s", "after SIGINT/SIGTERM, how long to go on serving while /readyz answers 503, so that a load balancer's health checks take the instance out first", &raw.drain},
 		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
 		{"response-cache-ttl", "ROOTS_RESPONSE_CACHE_TTL", "10s", "how long answers to anonymous queries are kept in memory and served again; 0 turns the response cache off", &raw.respTTL},
@@ -147,6 +151,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var err error
 	if c.shutdownGrace, err = time.ParseDuration(raw.grace); err != nil || c.shutdownGrace < 0 {
 		bad("shutdown-grace", "%q is not a duration such as 10s", raw.grace)
+	}
+	if c.drainDelay, err = time.ParseDuration(raw.drain); err != nil || c.drainDelay < 0 || c.drainDelay > 5*time.Minute {
+		bad("drain-delay", "%q is not a duration between 0 and 5m, such as 5s", raw.drain)
 	}
 	if err := c.logLevel.UnmarshalText([]byte(raw.level)); err != nil {
 		bad("log-level", "%q is not one of debug, info, warn, error", raw.level)

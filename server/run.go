@@ -81,10 +81,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 
-	// Shut down in order: say not ready, stop accepting, let in-flight requests finish within the
-	// grace period, then close the database (deferred above).
-	logger.Info("shutting down", "grace", cfg.shutdownGrace.String())
+	// Shut down in order: say not ready, and go on serving for the drain delay while load
+	// balancers notice; stop accepting, let in-flight requests finish within the grace period,
+	// then close the database (deferred above).
+	logger.Info("shutting down", "drain_delay", cfg.drainDelay.String(), "grace", cfg.shutdownGrace.String())
 	srv.draining.Store(true)
+	time.Sleep(cfg.drainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {

@@ -84,6 +84,7 @@ func runCollection[T any](
 ) error {
 	var matches []store.Match
 	ids := keys(v.ids[c])
+	n := len(ids)
 	if len(ids) > 0 {
 		matches = append(matches, store.ByID(ids...))
 	}
@@ -92,12 +93,15 @@ func runCollection[T any](
 		if ref.Collection() == c && len(set) > 0 {
 			refs = append(refs, ref)
 			matches = append(matches, ref.On(keys(set)...))
+			n += len(set)
 		}
 	}
 	if len(matches) == 0 {
 		return nil
 	}
+	ctx, done := v.l.observe.observe(ctx, Batch{Collection: c, Loader: "level", Keys: n})
 	docs, err := find(ctx, matches...)
+	done(err)
 	if err != nil {
 		return err
 	}

@@ -42,8 +42,9 @@ type Loaders struct {
 	hubsBy          map[store.Ref]*dataloadgen.Loader[string, []*model.Hub]
 	eventsBy        map[store.Ref]*dataloadgen.Loader[string, []*model.Event]
 
-	store *store.Store
-	known *known
+	store   *store.Store
+	known   *known
+	observe Observer
 }
 
 // known records which keys the loaders hold already, so that a Level asks only for the rest.
@@ -74,27 +75,29 @@ func (k *known) addRefs(ref store.Ref, ids ...string) {
 	k.mu.Unlock()
 }
 
-// New returns fresh loaders over s that wait up to wait for a batch to fill.
-func New(s *store.Store, wait time.Duration) *Loaders {
+// New returns fresh loaders over s that wait up to wait for a batch to fill, and show each batch
+// they send to observe (which may be nil).
+func New(s *store.Store, wait time.Duration, observe Observer) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
 	k := &known{ids: map[string]bool{}, refs: map[refKey]bool{}}
 	l := &Loaders{
-		Alliances:     newByID(s.FindAlliances, k, opts),
-		Organizations: newByID(s.FindOrganizations, k, opts),
-		States:        newByID(s.FindStates, k, opts),
-		Events:        newByID(s.FindEvents, k, opts),
-		Hubs:          newByID(s.FindHubs, k, opts),
+		Alliances:     newByID(store.AllianceCollection, s.FindAlliances, k, observe, opts),
+		Organizations: newByID(store.OrganizationCollection, s.FindOrganizations, k, observe, opts),
+		States:        newByID(store.StateCollection, s.FindStates, k, observe, opts),
+		Events:        newByID(store.EventCollection, s.FindEvents, k, observe, opts),
+		Hubs:          newByID(store.HubCollection, s.FindHubs, k, observe, opts),
 		store:         s,
 		known:         k,
+		observe:       observe,
 	}
-	l.organizationsBy = refLoaders(s.FindOrganizations, l.Organizations, k, opts,
+	l.organizationsBy = refLoaders(s.FindOrganizations, l.Organizations, k, observe, opts,
 		store.OrganizationsByAlliance, store.OrganizationsByPartner, store.OrganizationsByState,
 		store.OrganizationsByOrganizedEvent, store.OrganizationsByParticipatedEvent)
-	l.alliancesBy = refLoaders(s.FindAlliances, l.Alliances, k, opts,
+	l.alliancesBy = refLoaders(s.FindAlliances, l.Alliances, k, observe, opts,
 		store.AlliancesByOrganizedEvent, store.AlliancesByParticipatedEvent)
-	l.hubsBy = refLoaders(s.FindHubs, l.Hubs, k, opts,
+	l.hubsBy = refLoaders(s.FindHubs, l.Hubs, k, observe, opts,
 		store.HubsByState, store.HubsByHost, store.HubsByEvent)
-	l.eventsBy = refLoaders(s.FindEvents, l.Events, k, opts, store.EventsByState)
+	l.eventsBy = refLoaders(s.FindEvents, l.Events, k, observe, opts, store.EventsByState)
 	return l
 }
 
@@ -136,9 +139,11 @@ type ByID[T any] struct {
 	known  *known
 }
 
-func newByID[T any](find func(context.Context, ...store.Match) ([]*T, error), k *known, opts []dataloadgen.Option) ByID[T] {
+func newByID[T any](c store.Collection, find func(context.Context, ...store.Match) ([]*T, error), k *known, observe Observer, opts []dataloadgen.Option) ByID[T] {
 	return ByID[T]{known: k, loader: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		ctx, done := observe.observe(ctx, Batch{Collection: c, Loader: "by_id", Keys: len(ids)})
 		docs, err := find(ctx, store.ByID(ids...))
+		done(err)
 		if err != nil {
 			return nil, err
 		}
@@ -206,13 +211,17 @@ func refLoaders[T any](
 	find func(context.Context, ...store.Match) ([]*T, error),
 	byID ByID[T],
 	k *known,
+	observe Observer,
 	opts []dataloadgen.Option,
 	refs ...store.Ref,
 ) map[store.Ref]*dataloadgen.Loader[string, []*T] {
 	out := make(map[store.Ref]*dataloadgen.Loader[string, []*T], len(refs))
 	for _, ref := range refs {
+		name := "by_" + ref.Field()
 		out[ref] = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*T, error) {
+			ctx, done := observe.observe(ctx, Batch{Collection: ref.Collection(), Loader: name, Keys: len(ids)})
 			docs, err := find(ctx, ref.On(ids...))
+			done(err)
 			if err != nil {
 				return nil, err
 			}
@@ -245,10 +254,10 @@ func groupByRef[T any](docs []*T, ref store.Ref, ids []string) map[string][]*T {
 
 type ctxKey struct{}
 
-// Middleware gives each request its own loaders over s.
-func Middleware(s *store.Store, wait time.Duration, next http.Handler) http.Handler {
+// Middleware gives each request its own loaders over s (see New).
+func Middleware(s *store.Store, wait time.Duration, observe Observer, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ctxKey{}, New(s, wait))
+		ctx := context.WithValue(r.Context(), ctxKey{}, New(s, wait, observe))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

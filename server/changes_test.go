@@ -136,7 +136,7 @@ func TestEdgesKeepBothSidesInStep(t *testing.T) {
 		s.mustWrite(k.curator, `mutation { removeHost(hub: "`+abqHub+`", organization: "`+h+`") { id } }`, nil, nil)
 	}
 	_, r := s.postAs("Bearer "+k.curator, `mutation { removeHost(hub: "`+abqHub+`", organization: "organization:it-takes-roots") { id } }`, nil)
-	if got := codes(r); !slices.Equal(got, []string{"BAD_USER_INPUT"}) || r.Errors[0].Extensions["field"] != "organization" {
+	if got := errorCodes(r); !slices.Equal(got, []string{"BAD_USER_INPUT"}) || r.Errors[0].Extensions["field"] != "organization" {
 		t.Errorf("removing the last host: %+v; want BAD_USER_INPUT on organization", r.Errors)
 	}
 }
@@ -156,7 +156,7 @@ func TestAuditTrail(t *testing.T) {
 		totalCount pageInfo { hasNextPage endCursor }
 		edges { node { actor role action entity operation requestId before after } } } }`
 	_, r := s.postAs("Bearer "+k.curator, trail, nil)
-	if got := codes(r); !slices.Equal(got, []string{"FORBIDDEN"}) {
+	if got := errorCodes(r); !slices.Equal(got, []string{"FORBIDDEN"}) {
 		t.Errorf("a curator reading the audit log: %v; want [FORBIDDEN]", got)
 	}
 	type entry struct {
@@ -270,7 +270,7 @@ func TestGetNeverWrites(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+k.admin)
 	s.db.Commands.Reset()
 	resp, r := s.do(req)
-	if resp.StatusCode != http.StatusMethodNotAllowed || !slices.Equal(codes(r), []string{"METHOD_NOT_ALLOWED"}) {
+	if resp.StatusCode != http.StatusMethodNotAllowed || !slices.Equal(errorCodes(r), []string{"METHOD_NOT_ALLOWED"}) {
 		t.Errorf("GET mutation: %d %+v; want 405 METHOD_NOT_ALLOWED", resp.StatusCode, r.Errors)
 	}
 	if n := s.db.Commands.Total(); n != 0 {

@@ -36,6 +36,11 @@ type config struct {
 	rateBurst      int
 	requestTimeout time.Duration
 	responseTTL    time.Duration
+	// otlpTracesURL is where spans go over OTLP/HTTP; empty turns tracing off.
+	otlpTracesURL   string
+	otlpSampleRatio float64
+	// drainDelay is how long /readyz answers 503 before the listener closes at shutdown.
+	drainDelay time.Duration
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -53,6 +58,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		rate, burst, timeout                                                              string
 		respTTL                                                                           string
 		fields                                                                            string
+		otlp, otlpRatio                                                                   string
+		drain                                                                             string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -61,6 +68,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"data-dir", "ROOTS_DATA_DIR", "./data", "folder for the embedded database's files", &raw.dir},
 		{"cors-origins", "ROOTS_CORS_ORIGINS", "", "comma-separated origins that browsers may read from; empty allows any origin (without credentials)", &raw.cors},
 		{"shutdown-grace", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
+		{"drain-delay", "ROOTS_DRAIN_DELAY", "0s", "after SIGINT/SIGTERM, how long to go on serving while /readyz answers 503, so that a load balancer's health checks take the instance out first", &raw.drain},
 		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
 		{"response-cache-ttl", "ROOTS_RESPONSE_CACHE_TTL", "10s", "how long answers to anonymous queries are kept in memory and served again; 0 turns the response cache off", &raw.respTTL},
@@ -78,6 +86,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"rate-burst", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
 		{"request-timeout", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
 		{"max-cost", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
+		{"otlp-endpoint", "ROOTS_OTLP_ENDPOINT", "", "OpenTelemetry collector's OTLP/HTTP base URL, such as http://otel-collector:4318, to send traces to; empty (and no OTEL_EXPORTER_OTLP_ENDPOINT) turns tracing off", &raw.otlp},
+		{"otlp-sample-ratio", "ROOTS_OTLP_SAMPLE_RATIO", "1", "share of the traces that start here to record, from 0 to 1; a caller's traceparent decides for its own", &raw.otlpRatio},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -142,6 +152,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.shutdownGrace, err = time.ParseDuration(raw.grace); err != nil || c.shutdownGrace < 0 {
 		bad("shutdown-grace", "%q is not a duration such as 10s", raw.grace)
 	}
+	if c.drainDelay, err = time.ParseDuration(raw.drain); err != nil || c.drainDelay < 0 || c.drainDelay > 5*time.Minute {
+		bad("drain-delay", "%q is not a duration between 0 and 5m, such as 5s", raw.drain)
+	}
 	if err := c.logLevel.UnmarshalText([]byte(raw.level)); err != nil {
 		bad("log-level", "%q is not one of debug, info, warn, error", raw.level)
 	}
@@ -204,6 +217,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.limits.maxBodyBytes, err = strconv.ParseInt(raw.body, 10, 64); err != nil || c.limits.maxBodyBytes < 1024 {
 		bad("max-body-bytes", "%q is not a whole number of bytes of at least 1024", raw.body)
+	}
+	if c.otlpTracesURL, err = otlpTracesURL(raw.otlp, getenv); err != nil {
+		bad("otlp-endpoint", "%v", err)
+	}
+	if c.otlpSampleRatio, err = strconv.ParseFloat(raw.otlpRatio, 64); err != nil || !(c.otlpSampleRatio >= 0 && c.otlpSampleRatio <= 1) {
+		bad("otlp-sample-ratio", "%q is not a number from 0 to 1", raw.otlpRatio)
 	}
 	return c, errors.Join(errs...)
 }

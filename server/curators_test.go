@@ -92,7 +92,7 @@ func (s *testServer) writes() []string {
 	return out
 }
 
-func codes(r gqlResponse) []string {
+func errorCodes(r gqlResponse) []string {
 	var out []string
 	for _, e := range r.Errors {
 		c, _ := e.Extensions["code"].(string)
@@ -239,7 +239,7 @@ func TestAuthMatrix(t *testing.T) {
 				case m.admin && c.role != store.RoleAdmin:
 					want = "FORBIDDEN"
 				}
-				got := codes(r)
+				got := errorCodes(r)
 				if want == "" {
 					if len(r.Errors) > 0 || resp.StatusCode != http.StatusOK {
 						t.Fatalf("status %d, errors %+v; want success", resp.StatusCode, r.Errors)
@@ -355,7 +355,7 @@ func TestStaleVersionConflicts(t *testing.T) {
 	}
 	s.db.Commands.Reset()
 	_, r := s.postAs("Bearer "+k.curator, update, map[string]any{"v": v, "city": "Berkeley"})
-	if got := codes(r); !slices.Equal(got, []string{"CONFLICT"}) {
+	if got := errorCodes(r); !slices.Equal(got, []string{"CONFLICT"}) {
 		t.Fatalf("codes %v; want [CONFLICT]: %+v", got, r.Errors)
 	}
 	if !strings.Contains(r.Errors[0].Message, fmt.Sprintf("version %d, not %d", v+1, v)) {
@@ -392,7 +392,7 @@ func TestConcurrentUpdates(t *testing.T) {
 			_, r := s.postAs("Bearer "+k.curator,
 				`mutation($v: Int!, $city: String) { updateOrganization(id: "`+orgA+`", version: $v, input: {city: $city}) { version } }`,
 				map[string]any{"v": v, "city": city})
-			results[i] = result{city: city, ok: len(r.Errors) == 0, codes: codes(r)}
+			results[i] = result{city: city, ok: len(r.Errors) == 0, codes: errorCodes(r)}
 		})
 	}
 	wg.Wait()

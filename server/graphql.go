@@ -43,6 +43,9 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	if opts.metrics != nil {
 		h.AroundResponses(opts.metrics.countErrors)
 	}
+	if opts.tracing != nil {
+		h.Use(opts.tracing.graphqlExtension())
+	}
 	// Automatic persisted queries (Apollo's protocol): a client sends the query's sha256 alone,
 	// and the query itself only when this instance has not seen it, so a widget's GET is a short,
 	// cacheable URL.

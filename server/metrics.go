@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.mongodb.org/mongo-driver/v2/event"
+
+	"rootsgraph/loaders"
 )
 
 // metrics are what /metrics exposes in Prometheus' text format. Each server has its own registry,
@@ -25,6 +27,8 @@ type metrics struct {
 	errors     *prometheus.CounterVec
 	dbCommands *prometheus.CounterVec
 	dbDuration *prometheus.HistogramVec
+	batchKeys  *prometheus.HistogramVec
+	pool       *poolMetrics
 	operations *operationNames
 }
 
@@ -51,10 +55,16 @@ func newMetrics() *metrics {
 			Name: "roots_db_command_duration_seconds", Help: "Database command round trips, by name.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"command"}),
+		batchKeys: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "roots_loader_batch_size", Help: "Keys per loader batch (one database command each), by loader and collection.",
+			Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000},
+		}, []string{"loader", "collection"}),
+		pool:       newPoolMetrics(),
 		operations: &operationNames{seen: map[string]bool{}},
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.errors, m.dbCommands, m.dbDuration,
+	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.errors, m.dbCommands, m.dbDuration, m.batchKeys,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.pool.register(m.registry)
 	return m
 }
 
@@ -160,4 +170,10 @@ func (m *metrics) dbMonitor() *event.CommandMonitor {
 			m.dbDuration.WithLabelValues(e.CommandName).Observe(e.Duration.Seconds())
 		},
 	}
+}
+
+// observeBatch records the size of each loader batch.
+func (m *metrics) observeBatch(ctx context.Context, b loaders.Batch) (context.Context, func(error)) {
+	m.batchKeys.WithLabelValues(b.Loader, string(b.Collection)).Observe(float64(b.Keys))
+	return ctx, func(error) {}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"rootsgraph/store"
+	"rootsgraph/store/storetest"
 )
 
 // TestMetrics shows /metrics in Prometheus' text format: requests by operation and status, errors
@@ -61,4 +64,73 @@ func TestMetrics(t *testing.T) {
 	if n := strings.Count(text, `roots_http_requests_total{`); n > maxOperationNames+3 {
 		t.Errorf("/metrics has %d request series; the operation label should stay bounded near %d", n, maxOperationNames)
 	}
+}
+
+// TestLoaderAndPoolMetrics shows loader batch sizes by loader and collection, and the driver's
+// connection pool, in /metrics: a nested query's levels are batches of the prefetcher ("level"),
+// a lookup the prefetcher does not make goes through a by-id loader, and once the requests are
+// answered every connection is back in the pool.
+func TestLoaderAndPoolMetrics(t *testing.T) {
+	db := storetest.Seeded(t, 1)
+	m := newMetrics()
+	st, err := store.Open(t.Context(), store.Config{URI: db.URI, Database: db.Name, PoolMonitor: m.pool.monitor()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(t.Context())
+	opts := testOptions()
+	opts.metrics = m
+	h := newServer(slog.New(slog.DiscardHandler), st, opts)
+	for _, q := range []string{
+		`{ alliances { edges { node { members(first: 100) { edges { node { state { code } } } } } } } }`,
+		`{ organization(id: "organization:it-takes-roots") { name } }`,
+	} {
+		body, _ := json.Marshal(map[string]string{"query": q})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+			t.Fatalf("%s answered %d %s", q, rec.Code, rec.Body)
+		}
+	}
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	text := rec.Body.String()
+	for _, want := range []string{
+		// Level 1: the four alliances' members, one batch of four keys (by allianceIds).
+		`roots_loader_batch_size_sum{collection="organizations",loader="level"} 4`,
+		`roots_loader_batch_size_count{collection="organizations",loader="level"} 1`,
+		// Level 2: the members' states, one batch.
+		`roots_loader_batch_size_count{collection="states",loader="level"} 1`,
+		`roots_loader_batch_size_bucket{collection="organizations",loader="by_id",le="1"} 1`,
+		`roots_db_pool_wait_seconds_count`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	open, inUse := metricValues(text, "roots_db_pool_connections{"), metricValues(text, "roots_db_pool_connections_in_use{")
+	if len(open) != 1 || open[0] < 1 {
+		t.Errorf("roots_db_pool_connections = %v; want one server with at least one connection", open)
+	}
+	if len(inUse) != 1 || inUse[0] != 0 {
+		t.Errorf("roots_db_pool_connections_in_use = %v; want one server with none in use after the requests", inUse)
+	}
+}
+
+// metricValues returns the values of the series whose lines start with prefix.
+func metricValues(text, prefix string) []float64 {
+	var out []float64
+	for line := range strings.Lines(text) {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		f := strings.Fields(line)
+		if v, err := strconv.ParseFloat(f[len(f)-1], 64); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }

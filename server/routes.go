@@ -17,19 +17,21 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	// A change through this instance drops every cached answer, so a read after a write never
 	// sees the old value here (other instances converge within the cache's TTL).
 	resolver := &graph.Resolver{Store: s, RequestID: requestID, Written: cache.invalidate}
+	m := opts.metrics
+	observe := loaders.Observers(m.observeBatch, opts.tracing.observeBatch())
+	withLoaders := func(h http.Handler) http.Handler { return loaders.Middleware(s, opts.loaderWait, observe, h) }
 	// Reads that anyone may cache: GET queries, the map layers and the coverage map.
 	cached := func(h http.Handler) http.Handler {
-		return withHTTPCache(opts.cacheMaxAge, loaders.Middleware(s, opts.loaderWait, h))
+		return withHTTPCache(opts.cacheMaxAge, withLoaders(h))
 	}
-	m := opts.metrics
 	mux.Handle("/graphql", m.instrument("graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
-		withResponseCache(cache, withCredentials(s, loaders.Middleware(s, opts.loaderWait, newGraphQLHandler(logger, resolver, opts)))))))))
+		withResponseCache(cache, withCredentials(s, withLoaders(newGraphQLHandler(logger, resolver, opts)))))))))
 	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver))))
 	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver))))
 	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver))))
 	// Exports stream, so they are not buffered for an ETag.
 	exported := func(f exportFormat) http.Handler {
-		return loaders.Middleware(s, opts.loaderWait, handleExport(resolver, f))
+		return withLoaders(handleExport(resolver, f))
 	}
 	mux.Handle("GET /export/network.graphml", exported(graphML))
 	mux.Handle("GET /export/network.gexf", exported(gexf))

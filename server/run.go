@@ -27,10 +27,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	logger := newLogger(stdout, cfg.logLevel)
+	tr, err := newTracing(cfg.otlpTracesURL, cfg.otlpSampleRatio)
+	if err != nil {
+		return err
+	}
+	defer closeTracing(tr)
+	logger := tr.logger(newLogger(stdout, cfg.logLevel))
+	if tr != nil {
+		logger.Info("tracing", "otlp", redactURI(cfg.otlpTracesURL), "sample_ratio", cfg.otlpSampleRatio)
+	}
 
 	m := newMetrics()
-	db, err := openDatabase(ctx, cfg, logger, m)
+	db, err := openDatabase(ctx, cfg, logger, m, tr)
 	if err != nil {
 		return err
 	}
@@ -51,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
 		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout,
-		responseCacheTTL: cfg.responseTTL, metrics: m})
+		responseCacheTTL: cfg.responseTTL, metrics: m, tracing: tr})
 	httpServer := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           srv,
@@ -77,10 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 
-	// Shut down in order: say not ready, stop accepting, let in-flight requests finish within the
-	// grace period, then close the database (deferred above).
-	logger.Info("shutting down", "grace", cfg.shutdownGrace.String())
+	// Shut down in order: say not ready, and go on serving for the drain delay while load
+	// balancers notice; stop accepting, let in-flight requests finish within the grace period,
+	// then close the database (deferred above).
+	logger.Info("shutting down", "drain_delay", cfg.drainDelay.String(), "grace", cfg.shutdownGrace.String())
 	srv.draining.Store(true)
+	time.Sleep(cfg.drainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
@@ -108,7 +118,7 @@ func (d *database) close() {
 
 // openDatabase connects to the configured MongoDB, or starts the embedded server and connects to
 // it. After this, both are one code path.
-func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metrics) (*database, error) {
+func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metrics, tr *tracing) (*database, error) {
 	d := &database{}
 	uri := cfg.mongoURI
 	if uri == "" {
@@ -122,7 +132,9 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 		d.embedded = srv
 		uri = srv.URI()
 	}
-	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph", Monitor: m.dbMonitor()})
+	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph",
+		Monitor: combineMonitors(m.dbMonitor(), tr.dbMonitor()), PoolMonitor: m.pool.monitor(),
+		MaxPoolSize: defaultMaxPoolSize, MinPoolSize: defaultMinPoolSize})
 	if err != nil {
 		if d.embedded != nil {
 			d.embedded.Close()

@@ -605,7 +605,7 @@ func TestPanicDoesNotLeak(t *testing.T) {
 	db := storetest.Seeded(t, 1)
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	h := withRequestID(loaders.Middleware(db.Store, loaders.DefaultWait,
+	h := withRequestID(loaders.Middleware(db.Store, loaders.DefaultWait, nil,
 		newGraphQLHandler(logger, &graph.Resolver{Store: nil}, testOptions())))
 
 	req := safetyPost(safetyBody(`{ alliances { totalCount } }`, nil), "application/json")

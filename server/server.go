@@ -33,6 +33,8 @@ type serverOptions struct {
 	responseCacheTTL time.Duration
 	// cacheMaxAge is how long browsers and CDNs may reuse an anonymous GET answer; 0 disables it.
 	cacheMaxAge time.Duration
+	// tracing makes spans of requests, operations, loader batches and commands; nil turns it off.
+	tracing *tracing
 }
 
 // server is the HTTP face of Roots Graph.
@@ -66,6 +68,7 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	h = withCompression(h)
 	h = withCORS(h, opts.corsOrigins)
 	h = withRequestLog(logger, h)
+	h = opts.tracing.middleware(h)
 	h = withRequestID(h)
 	srv.handler = h
 	return srv

@@ -62,6 +62,11 @@ type Config struct {
 	Monitor *event.CommandMonitor
 	// AppName is reported to the server in the handshake.
 	AppName string
+	// PoolMonitor, when set, sees the connection pools' events (for metrics).
+	PoolMonitor *event.PoolMonitor
+	// MaxPoolSize and MinPoolSize bound each server's connection pool when the URI does not
+	// (its maxPoolSize and minPoolSize win); 0 leaves the driver's default.
+	MaxPoolSize, MinPoolSize uint64
 }
 
 // Store reads and writes the coalition graph in one MongoDB database.
@@ -77,11 +82,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, errors.New("open store: database name is empty")
 	}
 	// Writes are acknowledged by a majority and retried once after a failover, unless the URI
-	// says otherwise (w=..., retryWrites=false): the URI applies after these defaults.
-	opts := options.Client().
-		SetWriteConcern(writeconcern.Majority()).
-		SetRetryWrites(true).
-		ApplyURI(cfg.URI).
+	// says otherwise (w=..., retryWrites=false).
+	opts := options.Client().SetWriteConcern(writeconcern.Majority()).SetRetryWrites(true)
+	if cfg.MaxPoolSize > 0 {
+		opts.SetMaxPoolSize(cfg.MaxPoolSize)
+	}
+	if cfg.MinPoolSize > 0 {
+		opts.SetMinPoolSize(cfg.MinPoolSize)
+	}
+	// After the defaults above, so that the URI's own settings win.
+	opts.ApplyURI(cfg.URI).
 		SetServerSelectionTimeout(2 * time.Second).
 		SetConnectTimeout(5 * time.Second)
 	if cfg.AppName != "" {
@@ -89,6 +99,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Monitor != nil {
 		opts.SetMonitor(cfg.Monitor)
+	}
+	if cfg.PoolMonitor != nil {
+		opts.SetPoolMonitor(cfg.PoolMonitor)
 	}
 	client, err := mongo.Connect(opts)
 	if err != nil {

@@ -36,6 +36,7 @@ type config struct {
 	rateBurst      int
 	requestTimeout time.Duration
 	responseTTL    time.Duration
+	sampleScale    int
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -53,6 +54,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		rate, burst, timeout                                                              string
 		respTTL                                                                           string
 		fields                                                                            string
+		sampleScale                                                                       string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -78,6 +80,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"rate-burst", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
 		{"request-timeout", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
 		{"max-cost", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
+		{"sample-scale", "ROOTS_SAMPLE_SCALE", "1", "load the bundled sample roster and hubs this many times over into an empty database (10 makes a data set ten times larger, for benchmarks); a database that holds data is left as it is", &raw.sampleScale},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -177,6 +180,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"max-fields", raw.fields, &c.limits.maxFields, 10},
 		{"max-tokens", raw.tokens, &c.limits.maxTokens, 50},
 		{"max-cost", raw.cost, &c.limits.maxCost, 100},
+		{"sample-scale", raw.sampleScale, &c.sampleScale, 1},
 	} {
 		n, err := strconv.Atoi(lim.raw)
 		if err != nil || n < lim.least {

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rootsgraph/tools/load/queries"
 )
 
 func main() {
@@ -35,7 +37,7 @@ func main() {
 
 type config struct {
 	base         string
-	queries      []namedQuery
+	queries      []queries.Query
 	concurrency  []int
 	duration     time.Duration
 	warmup       time.Duration
@@ -73,10 +75,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	for n := range strings.SplitSeq(names, ",") {
 		n = strings.TrimSpace(n)
 		if n == "all" {
-			c.queries = append(c.queries, queries...)
+			c.queries = append(c.queries, queries.All...)
 			continue
 		}
-		q, ok := queryNamed(n)
+		q, ok := queries.Named(n)
 		if !ok {
 			return c, fmt.Errorf("-query: no query named %q; the queries are %s", n, queryNames())
 		}
@@ -97,8 +99,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 
 func queryNames() string {
 	var names []string
-	for _, q := range queries {
-		names = append(names, q.name)
+	for _, q := range queries.All {
+		names = append(names, q.Name)
 	}
 	return strings.Join(names, ", ")
 }
@@ -113,19 +115,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if cfg.printQueries {
-		for _, q := range queries {
-			fmt.Fprintf(stdout, "# %s: %s\n%s\n\n", q.name, q.what, q.query)
+		for _, q := range queries.All {
+			fmt.Fprintf(stdout, "# %s: %s\n%s\n\n", q.Name, q.What, q.Text)
 		}
 		return nil
 	}
 	fmt.Fprintln(stdout, tableHeader(cfg.floor))
 	var problems []string
 	for _, q := range cfg.queries {
-		body, _ := json.Marshal(map[string]string{"query": q.query})
+		body, _ := json.Marshal(map[string]string{"query": q.Text})
 		t := target{url: cfg.base + "/graphql", body: body, gzip: cfg.gzip, timeout: cfg.timeout}
 		first, err := fetch(ctx, newClient(1, cfg.timeout), t)
 		if err != nil {
-			return fmt.Errorf("query %s: %w", q.name, err)
+			return fmt.Errorf("query %s: %w", q.Name, err)
 		}
 		var fl *floor
 		if cfg.floor {
@@ -138,7 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				break
 			}
 			r := measure(ctx, cfg, t, cfg.base, c)
-			r.query = q.name
+			r.query = q.Name
 			if fl != nil {
 				ft := t
 				ft.url = fl.url
@@ -147,7 +149,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			fmt.Fprintln(stdout, r.markdown())
 			if r.errors > 0 {
-				problems = append(problems, fmt.Sprintf("%s at c=%d: %d errors, the first: %s", q.name, c, r.errors, r.firstErr))
+				problems = append(problems, fmt.Sprintf("%s at c=%d: %d errors, the first: %s", q.Name, c, r.errors, r.firstErr))
 			}
 		}
 		if fl != nil {

@@ -18,6 +18,7 @@ const (
 	mallocsMetric    = "go_memstats_mallocs_total"
 	cpuMetric        = "process_cpu_seconds_total"
 	rssMetric        = "process_resident_memory_bytes"
+	inFlightMetric   = "roots_http_requests_in_flight"
 )
 
 // sample is a scrape of /metrics: each metric's value summed over its labels.
@@ -142,4 +143,15 @@ func peakRSS(ctx context.Context, c *http.Client, base string, pid int, interval
 		}
 	}()
 	return out
+}
+
+// drain waits, for at most limit, until the server has no request in flight.
+func drain(ctx context.Context, c *http.Client, base string, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if s, err := scrape(ctx, c, base); err != nil || s[inFlightMetric] <= 0 {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -40,7 +40,8 @@ type config struct {
 	otlpTracesURL   string
 	otlpSampleRatio float64
 	// drainDelay is how long /readyz answers 503 before the listener closes at shutdown.
-	drainDelay time.Duration
+	drainDelay  time.Duration
+	sampleScale int
 }
 
 // setting describes one configuration value for flags, environment and help.
@@ -60,6 +61,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		fields                                                                            string
 		otlp, otlpRatio                                                                   string
 		drain                                                                             string
+		sampleScale                                                                       string
 	}
 	settings := []setting{
 		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
@@ -88,6 +90,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"max-cost", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
 		{"otlp-endpoint", "ROOTS_OTLP_ENDPOINT", "", "OpenTelemetry collector's OTLP/HTTP base URL, such as http://otel-collector:4318, to send traces to; empty (and no OTEL_EXPORTER_OTLP_ENDPOINT) turns tracing off", &raw.otlp},
 		{"otlp-sample-ratio", "ROOTS_OTLP_SAMPLE_RATIO", "1", "share of the traces that start here to record, from 0 to 1; a caller's traceparent decides for its own", &raw.otlpRatio},
+		{"sample-scale", "ROOTS_SAMPLE_SCALE", "1", "load the bundled sample roster and hubs this many times over into an empty database (10 makes a data set ten times larger, for benchmarks); a database that holds data is left as it is", &raw.sampleScale},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -190,6 +193,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"max-fields", raw.fields, &c.limits.maxFields, 10},
 		{"max-tokens", raw.tokens, &c.limits.maxTokens, 50},
 		{"max-cost", raw.cost, &c.limits.maxCost, 100},
+		{"sample-scale", raw.sampleScale, &c.sampleScale, 1},
 	} {
 		n, err := strconv.Atoi(lim.raw)
 		if err != nil || n < lim.least {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"rootsgraph/dataset"
 	"rootsgraph/embedded"
 	"rootsgraph/store"
 )
@@ -51,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := s.Upgrade(ctx); err != nil {
 		return err
 	}
-	if err := seed(ctx, s, logger); err != nil {
+	if err := seed(ctx, s, logger, cfg.sampleScale); err != nil {
 		return err
 	}
 	go recoverChanges(ctx, s, logger, cfg.requestTimeout)
@@ -151,9 +150,10 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 	return d, nil
 }
 
-// seed loads the bundled data set into an empty database; it never overwrites existing data.
-func seed(ctx context.Context, s *store.Store, logger *slog.Logger) error {
-	set, err := dataset.Read(dataset.Bundled())
+// seed loads the bundled data set, its sample part scale times over, into an empty database; it
+// never overwrites existing data.
+func seed(ctx context.Context, s *store.Store, logger *slog.Logger, scale int) error {
+	set, err := bundledSet(scale)
 	if err != nil {
 		return fmt.Errorf("bundled data set: %w", err)
 	}
@@ -165,7 +165,7 @@ func seed(ctx context.Context, s *store.Store, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("data", "bundled", string(outcome),
+	logger.Info("data", "bundled", string(outcome), "sample_scale", scale,
 		"organizations", len(docs.Organizations), "hubs", len(docs.Hubs), "events", len(docs.Events))
 	return nil
 }

@@ -174,6 +174,7 @@ func TestRunConfiguration(t *testing.T) {
 		{"CORSOrigin", []string{"--cors-origins", "example.org"}, nil, "--cors-origins (ROOTS_CORS_ORIGINS)"},
 		{"ShutdownGrace", nil, map[string]string{"ROOTS_SHUTDOWN_GRACE": "soon"}, "--shutdown-grace (ROOTS_SHUTDOWN_GRACE)"},
 		{"LogLevel", []string{"--log-level", "loud"}, nil, "--log-level (ROOTS_LOG_LEVEL)"},
+		{"SampleScale", []string{"--sample-scale", "0"}, nil, "--sample-scale (ROOTS_SAMPLE_SCALE)"},
 		{"Unknown flag", []string{"--port", "1"}, nil, "flag provided but not defined: -port"},
 	}
 	for _, c := range cases {

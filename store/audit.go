@@ -84,7 +84,7 @@ func (s *Store) Audit(ctx context.Context, p AuditPage) ([]*AuditEntry, error) {
 	if p.After != nil {
 		f = append(f, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: *p.After}}})
 	}
-	return findAll[AuditEntry](ctx, s.coll(auditColl), f, bson.D{{Key: "_id", Value: -1}}, p.Limit)
+	return findAll[AuditEntry](ctx, s.coll(auditColl), f, bson.D{{Key: "_id", Value: -1}}, p.Limit, 0)
 }
 
 // CountAudit returns how many entries pass f.
@@ -122,7 +122,7 @@ func (s *Store) Recover(ctx context.Context, now time.Time, stale time.Duration)
 	if err := s.removeStaleLocks(ctx, now, stale); err != nil {
 		return 0, err
 	}
-	ops, err := findAll[operation](ctx, s.coll(operationsColl), bson.D{{Key: "status", Value: opPending}}, nil, 0)
+	ops, err := findAll[operation](ctx, s.coll(operationsColl), bson.D{{Key: "status", Value: opPending}}, nil, 0, 0)
 	if err != nil {
 		return 0, err
 	}

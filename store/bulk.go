@@ -19,19 +19,19 @@ func (s *Store) All(ctx context.Context) (Documents, error) {
 	var d Documents
 	var err error
 	all := bson.D{}
-	if d.States, err = findAll[model.State](ctx, s.coll(statesColl), all, sortBy("_id"), 0); err != nil {
+	if d.States, err = findAll[model.State](ctx, s.coll(statesColl), all, sortBy("_id"), 0, 0); err != nil {
 		return d, err
 	}
-	if d.Alliances, err = findAll[model.Alliance](ctx, s.coll(alliancesColl), all, sortBy("_id"), 0); err != nil {
+	if d.Alliances, err = findAll[model.Alliance](ctx, s.coll(alliancesColl), all, sortBy("_id"), 0, 0); err != nil {
 		return d, err
 	}
-	if d.Organizations, err = findAll[model.Organization](ctx, s.coll(organizationsColl), all, sortBy("_id"), 0); err != nil {
+	if d.Organizations, err = findAll[model.Organization](ctx, s.coll(organizationsColl), all, sortBy("_id"), 0, 0); err != nil {
 		return d, err
 	}
-	if d.Events, err = findAll[model.Event](ctx, s.coll(eventsColl), all, sortBy("_id"), 0); err != nil {
+	if d.Events, err = findAll[model.Event](ctx, s.coll(eventsColl), all, sortBy("_id"), 0, 0); err != nil {
 		return d, err
 	}
-	if d.Hubs, err = findAll[model.Hub](ctx, s.coll(hubsColl), all, sortBy("_id"), 0); err != nil {
+	if d.Hubs, err = findAll[model.Hub](ctx, s.coll(hubsColl), all, sortBy("_id"), 0, 0); err != nil {
 		return d, err
 	}
 	return d, nil

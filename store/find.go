@@ -12,10 +12,13 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// unboundedBatch is the batch size of queries without a limit: large enough that the whole result
-// comes back in the first reply (MongoDB caps a reply at 16 MiB), so that one query is one command
-// whatever the size of the data.
-const unboundedBatch = 1 << 20
+// unboundedBatch is the batch size of queries without a limit whose result size is not known in
+// advance: large enough that the whole result comes back in the first reply, so that one query is
+// one command on the data sets we serve (ten thousand documents fill most of a 16 MiB reply
+// anyway). It is no larger because the embedded server allocates room for a whole batch before it
+// reads a document: at 1<<20 that was 8 MiB per command, most of the allocation and of the peak
+// memory of a request on the bundled data.
+const unboundedBatch = 10000
 
 // in matches documents whose field equals one of values. A single value is asked by equality:
 // the embedded server answers a one-element $in by a full scan but an equality by an index.
@@ -48,8 +51,9 @@ func projectionOf[T any]() bson.D {
 	return p
 }
 
-// findAll runs one find command and decodes every result. limit 0 means no limit.
-func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort bson.D, limit int) ([]*T, error) {
+// findAll runs one find command and decodes every result. limit 0 means no limit; then most, when
+// not 0, is the most documents the filter can match (the number of ids it asks for).
+func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort bson.D, limit, most int) ([]*T, error) {
 	opts := options.Find().SetProjection(projectionOf[T]())
 	if len(sort) > 0 {
 		opts.SetSort(sort)
@@ -59,6 +63,9 @@ func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort b
 		// driver sends no getMore or killCursors. (Measured on the embedded server: a batch size
 		// equal to the limit leaves the cursor open and costs a getMore; one more does not.)
 		opts.SetLimit(int64(limit)).SetBatchSize(int32(limit + 1))
+	} else if most > 0 {
+		// One more than can match, for the same reason as above.
+		opts.SetBatchSize(int32(min(most+1, unboundedBatch)))
 	} else {
 		opts.SetBatchSize(unboundedBatch)
 	}

@@ -89,7 +89,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (*APIKey, error) {
 
 // Keys returns every key, revoked ones included, oldest first.
 func (s *Store) Keys(ctx context.Context) ([]*APIKey, error) {
-	return findAll[APIKey](ctx, s.coll(keysColl), bson.D{}, sortBy("createdAt"), 0)
+	return findAll[APIKey](ctx, s.coll(keysColl), bson.D{}, sortBy("createdAt"), 0, 0)
 }
 
 // RevokeKey revokes the key with the given id (or name, when one key has it); revoking a revoked
@@ -97,7 +97,7 @@ func (s *Store) Keys(ctx context.Context) ([]*APIKey, error) {
 func (s *Store) RevokeKey(ctx context.Context, idOrName string, now time.Time) (*APIKey, error) {
 	keys, err := findAll[APIKey](ctx, s.coll(keysColl), bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "_id", Value: idOrName}}, bson.D{{Key: "name", Value: idOrName}},
-	}}}, nil, 0)
+	}}}, nil, 0, 0)
 	if err != nil {
 		return nil, err
 	}

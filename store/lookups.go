@@ -62,9 +62,15 @@ func (r Ref) Collection() Collection { return Collection(r.coll) }
 // whatever the number of matches and values.
 func findMatching[T any](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
 	var clauses bson.A
+	most := 0 // the most documents the filter can match, when it asks only for ids
 	for _, m := range matches {
 		if len(m.Values) > 0 {
 			clauses = append(clauses, in(m.Field, m.Values))
+		}
+		if m.Field == "_id" && most >= 0 {
+			most += len(m.Values)
+		} else {
+			most = -1
 		}
 	}
 	var filter bson.D
@@ -76,7 +82,7 @@ func findMatching[T any](ctx context.Context, s *Store, coll string, matches []M
 	default:
 		filter = bson.D{{Key: "$or", Value: clauses}}
 	}
-	return findAll[T](ctx, s.coll(coll), filter, sortBy(sortFields[coll]), 0)
+	return findAll[T](ctx, s.coll(coll), filter, sortBy(sortFields[coll]), 0, max(most, 0))
 }
 
 // bySlug returns the one document with the given slug, or ErrNotFound.
@@ -87,7 +93,7 @@ func bySlug[T any](ctx context.Context, s *Store, coll, slug string) (*T, error)
 // list returns one page of a collection in the page's order (by default, the collection's).
 func list[T any](ctx context.Context, s *Store, coll string, p Page) ([]*T, error) {
 	filter, sort := p.query(sortFields[coll])
-	docs, err := findAll[T](ctx, s.coll(coll), filter, sort, p.Limit)
+	docs, err := findAll[T](ctx, s.coll(coll), filter, sort, p.Limit, 0)
 	if err != nil {
 		return nil, err
 	}

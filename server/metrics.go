@@ -68,7 +68,8 @@ func newMetrics() *metrics {
 	return m
 }
 
-// registerCache exposes the response cache's hits and misses.
+// registerCache exposes the response cache's hits and misses, the misses that shared another
+// request's computation, and the background refreshes of stale entries.
 func (m *metrics) registerCache(c *responseCache) {
 	if c == nil {
 		return
@@ -78,6 +79,10 @@ func (m *metrics) registerCache(c *responseCache) {
 			func() float64 { return float64(c.hits.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_misses_total", Help: "Cacheable requests the response cache did not hold."},
 			func() float64 { return float64(c.misses.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_shared_total", Help: "Misses answered by another request's computation of the same key."},
+			func() float64 { return float64(c.shared.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_refreshes_total", Help: "Entries past half their TTL refreshed in the background while still served."},
+			func() float64 { return float64(c.refreshes.Load()) }),
 	)
 }
 

@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
+	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,19 +23,66 @@ import (
 // responseCache keeps recent answers to anonymous GraphQL queries in memory for a short time,
 // keyed by the operation and its variables, so that the same question asked again within the TTL
 // costs neither parsing nor a database command. Replicas each keep their own and converge within
-// the TTL. Any write through this instance calls invalidate, which drops every entry: writes are
-// rare (curators), and a read after a write on this instance never sees the old answer.
+// the TTL: no answer is served once its computation began more than a TTL ago.
+//
+// Invariants:
+//   - One computation per key at a time. The first request for a missing key starts it; others
+//     with the same key wait for it and share its answer, so an expensive entry that expires
+//     under load costs one computation, not one per client (a stampede).
+//   - Stale while revalidate: an entry older than half the TTL is still served, and the first
+//     request that finds it so starts one refresh in the background. A popular entry is thus
+//     refreshed before it expires and no request waits for it, without serving anything older
+//     than the TTL allows.
+//   - Any write through this instance calls invalidate, which drops every entry, fresh or stale,
+//     and makes every computation then in flight unusable to later requests: its answer is neither
+//     stored nor shared with a request that arrives after the invalidation. So a read after a
+//     write on this instance never sees the old answer.
+//   - Answers with errors, other statuses or too large are never stored (they are shared only
+//     with the requests that waited for that very computation).
+//
+// A computation runs on its own goroutine, detached from the cancellation of the request that
+// started it but bounded by that request's deadline: when its client goes away, the answer the
+// others wait for (and the work spent on it) is not lost. Each waiter stops waiting when its own
+// context ends.
 type responseCache struct {
 	entries *expirable.LRU[string, cachedResponse]
-	// generation changes on every invalidation; an answer computed across one is not stored.
-	generation atomic.Uint64
-	hits       atomic.Uint64
-	misses     atomic.Uint64
+	ttl     time.Duration
+	now     func() time.Time // time.Now; tests move it
+
+	mu sync.Mutex // guards generation changes, flights, and storing an answer
+	// generation changes on every invalidation; only an answer computed within one generation is
+	// stored or shared.
+	generation uint64
+	flights    map[string]*flight
+
+	hits      atomic.Uint64 // answered from memory (fresh or stale)
+	misses    atomic.Uint64 // not in memory: computed, or shared from a computation in flight
+	shared    atomic.Uint64 // misses that waited for another request's computation
+	refreshes atomic.Uint64 // background refreshes of stale entries
+
+	// joined, when set (tests), is called each time a request joins a computation in flight.
+	joined func()
 }
 
 type cachedResponse struct {
 	contentType string
 	body        []byte
+	computed    time.Time // when its computation began
+}
+
+// flight is one computation of an answer; done is closed when answer is set.
+type flight struct {
+	generation uint64
+	done       chan struct{}
+	answer     *computedAnswer
+}
+
+// computedAnswer is what a computation produced, as every waiter writes it.
+type computedAnswer struct {
+	status   int
+	header   http.Header
+	body     []byte
+	panicked any // a panic in the handler, raised again in every waiter
 }
 
 // maxCachedBody is the largest answer kept; larger ones are rare and would crowd out the rest.
@@ -40,16 +92,97 @@ func newResponseCache(size int, ttl time.Duration) *responseCache {
 	if ttl <= 0 || size <= 0 {
 		return nil
 	}
-	return &responseCache{entries: expirable.NewLRU[string, cachedResponse](size, nil, ttl)}
+	return &responseCache{
+		entries: expirable.NewLRU[string, cachedResponse](size, nil, ttl),
+		ttl:     ttl,
+		now:     time.Now,
+		flights: map[string]*flight{},
+	}
 }
 
-// invalidate drops every cached answer.
+// invalidate drops every cached answer and disowns every computation in flight.
 func (c *responseCache) invalidate() {
 	if c == nil {
 		return
 	}
-	c.generation.Add(1)
+	c.mu.Lock()
+	c.generation++
 	c.entries.Purge()
+	c.mu.Unlock()
+}
+
+// lookup returns the entry for key if it may still be served, and whether it should be refreshed.
+func (c *responseCache) lookup(key string) (e cachedResponse, ok, refresh bool) {
+	e, ok = c.entries.Get(key)
+	if !ok {
+		return e, false, false
+	}
+	age := c.now().Sub(e.computed)
+	if age >= c.ttl {
+		return e, false, false
+	}
+	return e, true, age >= c.ttl/2
+}
+
+// flightFor returns the computation of key in the current generation, registering a new one when
+// there is none; started reports whether this call registered it, and then the caller must run
+// it (compute) so that its waiters are answered.
+func (c *responseCache) flightFor(key string) (f *flight, started bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.flights[key]; f != nil && f.generation == c.generation {
+		return f, false
+	}
+	f = &flight{generation: c.generation, done: make(chan struct{})}
+	c.flights[key] = f
+	return f, true
+}
+
+// finish records a computation's answer: stored when it is cacheable and no invalidation came
+// since it began, then handed to its waiters.
+func (c *responseCache) finish(key string, f *flight, a *computedAnswer, began time.Time) {
+	c.mu.Lock()
+	if a.panicked == nil && a.status == http.StatusOK && !isGraphQLErrorAnswer(a.body) &&
+		len(a.body) <= maxCachedBody && f.generation == c.generation {
+		c.entries.Add(key, cachedResponse{contentType: a.header.Get("Content-Type"), body: a.body, computed: began})
+	}
+	if c.flights[key] == f {
+		delete(c.flights, key)
+	}
+	c.mu.Unlock()
+	f.answer = a
+	close(f.done)
+}
+
+// compute starts, on its own goroutine, the computation f of r's answer by h, on a request
+// detached from r's cancellation but not from its deadline (nor its values: request id, stats,
+// trace).
+func (c *responseCache) compute(key string, f *flight, h http.Handler, r *http.Request, body []byte) {
+	ctx := context.WithoutCancel(r.Context())
+	cancel := context.CancelFunc(func() {})
+	if deadline, ok := r.Context().Deadline(); ok {
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+	}
+	detached := r.Clone(ctx)
+	if body != nil {
+		detached.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	go func() {
+		defer cancel()
+		began := c.now()
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		a := &computedAnswer{}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					a.panicked = fmt.Sprintf("%v\n%s", p, debug.Stack())
+				}
+			}()
+			h.ServeHTTP(rec, detached)
+		}()
+		a.status, a.header, a.body = rec.status, rec.header, bytes.Clone(rec.body.Bytes())
+		c.finish(key, f, a, began)
+	}()
 }
 
 // cacheKey returns the key of a request's operation, or "" when it must not be cached: a request
@@ -119,7 +252,8 @@ func canonicalJSON(raw json.RawMessage) []byte {
 	return b
 }
 
-// withResponseCache answers a cached operation from memory and stores successful answers.
+// withResponseCache answers a cached operation from memory, shares one computation among the
+// requests that ask the same question at once, and stores successful answers.
 func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 	if c == nil {
 		return h
@@ -140,10 +274,16 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		if hit, ok := c.entries.Get(key); ok {
+		if s := statsFrom(r.Context()); s != nil {
+			s.operation.Store(operation) // the computation, if this request runs it, says it again
+		}
+		if hit, ok, refresh := c.lookup(key); ok {
 			c.hits.Add(1)
-			if s := statsFrom(r.Context()); s != nil {
-				s.operation.Store(operation)
+			if refresh {
+				if f, started := c.flightFor(key); started {
+					c.refreshes.Add(1)
+					c.compute(key, f, h, r, body)
+				}
 			}
 			w.Header().Set("Content-Type", hit.contentType)
 			w.Header().Set("X-Response-Cache", "hit")
@@ -151,19 +291,41 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			return
 		}
 		c.misses.Add(1)
-		generation := c.generation.Load()
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		for k, v := range rec.header {
-			w.Header()[k] = v
+		f, started := c.flightFor(key)
+		state := "miss"
+		if started {
+			c.compute(key, f, h, r, body)
+		} else {
+			state = "shared"
+			c.shared.Add(1)
+			if c.joined != nil {
+				c.joined()
+			}
 		}
-		w.Header().Set("X-Response-Cache", "miss")
-		out := rec.body.Bytes()
-		if rec.status == http.StatusOK && !isGraphQLErrorAnswer(out) && len(out) <= maxCachedBody &&
-			c.generation.Load() == generation {
-			c.entries.Add(key, cachedResponse{contentType: rec.header.Get("Content-Type"), body: bytes.Clone(out)})
+		select {
+		case <-f.done:
+		case <-r.Context().Done():
+			// This client is gone or out of time; the computation goes on for the others.
+			writeTimeout(w)
+			return
 		}
-		w.WriteHeader(rec.status)
-		_, _ = w.Write(out)
+		a := f.answer
+		if a.panicked != nil {
+			panic(a.panicked)
+		}
+		for k, v := range a.header {
+			w.Header()[k] = slices.Clone(v)
+		}
+		w.Header().Set("X-Response-Cache", state)
+		w.WriteHeader(a.status)
+		_, _ = w.Write(a.body)
 	})
+}
+
+// writeTimeout answers a request that ran out of time while it waited, as the GraphQL handler
+// answers one that runs out of time while it works.
+func writeTimeout(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"data": nil,
+		"errors": []map[string]any{{"message": "the request was cancelled or ran out of time", "extensions": map[string]any{"code": "TIMEOUT"}}}})
 }

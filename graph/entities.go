@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"rootsgraph/loaders"
@@ -46,6 +47,61 @@ var entityKeys = map[string]string{
 	"Event":        "id",
 	"Hub":          "id",
 	"State":        "code",
+}
+
+// RepresentationChecks is the gqlgen handler extension that applies CheckRepresentations to the
+// operations that select _entities at their root, and to no other: field middleware registered
+// with AroundFields would wrap every field of every operation (a closure per field, about a
+// thousand per page of a hundred organizations) for a check that concerns one root field.
+type RepresentationChecks struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = RepresentationChecks{}
+
+// ExtensionName names the extension for gqlgen.
+func (RepresentationChecks) ExtensionName() string { return "RepresentationChecks" }
+
+// Validate accepts any schema.
+func (RepresentationChecks) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext wraps the operation's field middleware with CheckRepresentations when
+// the operation is a query that selects _entities at its root.
+func (RepresentationChecks) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || !selectsAtRoot(oc.Operation.SelectionSet, "_entities", map[string]bool{}) {
+		return nil
+	}
+	inner := oc.ResolverMiddleware
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		return CheckRepresentations(ctx, func(ctx context.Context) (any, error) { return inner(ctx, next) })
+	}
+	return nil
+}
+
+// selectsAtRoot reports whether a root selection set selects the named field, through inline
+// fragments and fragment spreads (each once).
+func selectsAtRoot(set ast.SelectionSet, name string, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == name {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsAtRoot(s.SelectionSet, name, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				if selectsAtRoot(s.Definition.SelectionSet, name, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // CheckRepresentations is field middleware for _entities. gqlgen's generated federation code

@@ -51,7 +51,7 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	// cacheable URL.
 	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	h.Use(newIntrospectionPolicy(opts.introspection))
-	h.AroundFields(graph.CheckRepresentations)
+	h.Use(graph.RepresentationChecks{}) // for _entities only: no field middleware on other operations
 	h.SetErrorPresenter(graph.ErrorPresenter(logger, requestID))
 	h.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", requestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

@@ -6054,7 +6054,7 @@ func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_ActorEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6065,7 +6065,7 @@ func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActorEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ActorEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActorEdge) (ret graphql.Marshaler) {
@@ -6500,7 +6500,7 @@ func (ec *executionContext) _AllianceEdge_cursor(ctx context.Context, field grap
 			return ec.fieldContext_AllianceEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6511,7 +6511,7 @@ func (ec *executionContext) _AllianceEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AllianceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AllianceEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AllianceEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _AllianceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AllianceEdge) (ret graphql.Marshaler) {
@@ -8055,7 +8055,7 @@ func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_EventEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8066,7 +8066,7 @@ func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("EventEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
@@ -8625,7 +8625,7 @@ func (ec *executionContext) _HubEdge_cursor(ctx context.Context, field graphql.C
 			return ec.fieldContext_HubEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8636,7 +8636,7 @@ func (ec *executionContext) _HubEdge_cursor(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_HubEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HubEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("HubEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _HubEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.HubEdge) (ret graphql.Marshaler) {
@@ -11263,7 +11263,7 @@ func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11274,7 +11274,7 @@ func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("OrganizationEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
@@ -12950,7 +12950,7 @@ func (ec *executionContext) _StateEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_StateEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12961,7 +12961,7 @@ func (ec *executionContext) _StateEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_StateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StateEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StateEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _StateEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StateEdge) (ret graphql.Marshaler) {

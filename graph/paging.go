@@ -146,10 +146,10 @@ func parseCursor(arg string, s *string, list string, order store.Order) (*store.
 	return &store.Key{Value: c.Value, ID: c.ID}, nil
 }
 
-// page is one page of a sorted list, with a cursor per item.
+// page is one page of a sorted list, with a cursor per item made on demand.
 type page[T any] struct {
 	items     []*T
-	cursors   []string
+	cursors   model.Cursors
 	info      *model.PageInfo
 	distances []*float64 // per item, with a near filter
 }
@@ -168,10 +168,8 @@ func newPage[T any](items []*T, key func(*T) store.Key, a listArgs) page[T] {
 	if a.backward {
 		info = &model.PageInfo{HasNextPage: a.before != nil, HasPreviousPage: more}
 	}
-	p := page[T]{items: items, cursors: make([]string, len(items)), info: info}
-	for i, it := range items {
-		p.cursors[i] = encodeCursor(a.list, a.order, key(it))
-	}
+	p := page[T]{items: items, info: info}
+	p.cursors = func(i int) string { return encodeCursor(a.list, a.order, key(items[i])) }
 	if a.near != nil {
 		p.distances = make([]*float64, len(items))
 		for i, it := range items {
@@ -182,8 +180,8 @@ func newPage[T any](items []*T, key func(*T) store.Key, a listArgs) page[T] {
 		}
 	}
 	if len(items) > 0 {
-		p.info.StartCursor = &p.cursors[0]
-		p.info.EndCursor = &p.cursors[len(items)-1]
+		start, end := p.cursors(0), p.cursors(len(items)-1)
+		p.info.StartCursor, p.info.EndCursor = &start, &end
 	}
 	return p
 }
@@ -293,7 +291,7 @@ func actorKey(a *model.Actor) store.Key {
 func allianceConnection(p page[model.Alliance], total model.Total) *model.AllianceConnection {
 	c := &model.AllianceConnection{Edges: make([]*model.AllianceEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.AllianceEdge{Cursor: p.cursors[i], Node: it}
+		c.Edges[i] = &model.AllianceEdge{Cursors: p.cursors, Index: i, Node: it}
 	}
 	return c
 }
@@ -301,7 +299,7 @@ func allianceConnection(p page[model.Alliance], total model.Total) *model.Allian
 func organizationConnection(p page[model.Organization], total model.Total) *model.OrganizationConnection {
 	c := &model.OrganizationConnection{Edges: make([]*model.OrganizationEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.OrganizationEdge{Cursor: p.cursors[i], Node: it, DistanceKm: p.distance(i)}
+		c.Edges[i] = &model.OrganizationEdge{Cursors: p.cursors, Index: i, Node: it, DistanceKm: p.distance(i)}
 	}
 	return c
 }
@@ -309,7 +307,7 @@ func organizationConnection(p page[model.Organization], total model.Total) *mode
 func stateConnection(p page[model.State], total model.Total) *model.StateConnection {
 	c := &model.StateConnection{Edges: make([]*model.StateEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.StateEdge{Cursor: p.cursors[i], Node: it}
+		c.Edges[i] = &model.StateEdge{Cursors: p.cursors, Index: i, Node: it}
 	}
 	return c
 }
@@ -317,7 +315,7 @@ func stateConnection(p page[model.State], total model.Total) *model.StateConnect
 func eventConnection(p page[model.Event], total model.Total) *model.EventConnection {
 	c := &model.EventConnection{Edges: make([]*model.EventEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.EventEdge{Cursor: p.cursors[i], Node: it}
+		c.Edges[i] = &model.EventEdge{Cursors: p.cursors, Index: i, Node: it}
 	}
 	return c
 }
@@ -325,7 +323,7 @@ func eventConnection(p page[model.Event], total model.Total) *model.EventConnect
 func hubConnection(p page[model.Hub], total model.Total) *model.HubConnection {
 	c := &model.HubConnection{Edges: make([]*model.HubEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.HubEdge{Cursor: p.cursors[i], Node: it, DistanceKm: p.distance(i)}
+		c.Edges[i] = &model.HubEdge{Cursors: p.cursors, Index: i, Node: it, DistanceKm: p.distance(i)}
 	}
 	return c
 }
@@ -333,7 +331,7 @@ func hubConnection(p page[model.Hub], total model.Total) *model.HubConnection {
 func actorConnection(p page[model.Actor], total model.Total) *model.ActorConnection {
 	c := &model.ActorConnection{Edges: make([]*model.ActorEdge, len(p.items)), PageInfo: p.info, Total: total}
 	for i, it := range p.items {
-		c.Edges[i] = &model.ActorEdge{Cursor: p.cursors[i], Node: *it}
+		c.Edges[i] = &model.ActorEdge{Cursors: p.cursors, Index: i, Node: *it}
 	}
 	return c
 }

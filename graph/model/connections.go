@@ -2,6 +2,11 @@ package model
 
 import "context"
 
+// Cursors returns the opaque cursor of a page's item i. An edge holds its page's and calls it only
+// when a query selects the edge's cursor: most select none, and encoding one per edge was work
+// for nothing.
+type Cursors func(i int) string
+
 // PageInfo is the paging state of a connection.
 type PageInfo struct {
 	HasNextPage     bool
@@ -43,9 +48,13 @@ func (c *AllianceConnection) TotalCount(ctx context.Context) (int, error) { retu
 
 // AllianceEdge is an alliance in a page.
 type AllianceEdge struct {
-	Cursor string
-	Node   *Alliance
+	Node    *Alliance
+	Cursors Cursors // the page's; Index is this edge's place in it
+	Index   int
 }
+
+// Cursor returns the edge's opaque cursor.
+func (e *AllianceEdge) Cursor() string { return e.Cursors(e.Index) }
 
 // OrganizationConnection is a page of organizations.
 type OrganizationConnection struct {
@@ -61,10 +70,14 @@ func (c *OrganizationConnection) TotalCount(ctx context.Context) (int, error) {
 
 // OrganizationEdge is an organization in a page.
 type OrganizationEdge struct {
-	Cursor     string
 	Node       *Organization
 	DistanceKm *float64
+	Cursors    Cursors // the page's; Index is this edge's place in it
+	Index      int
 }
+
+// Cursor returns the edge's opaque cursor.
+func (e *OrganizationEdge) Cursor() string { return e.Cursors(e.Index) }
 
 // StateConnection is a page of states and provinces.
 type StateConnection struct {
@@ -78,9 +91,13 @@ func (c *StateConnection) TotalCount(ctx context.Context) (int, error) { return 
 
 // StateEdge is a state in a page.
 type StateEdge struct {
-	Cursor string
-	Node   *State
+	Node    *State
+	Cursors Cursors // the page's; Index is this edge's place in it
+	Index   int
 }
+
+// Cursor returns the edge's opaque cursor.
+func (e *StateEdge) Cursor() string { return e.Cursors(e.Index) }
 
 // EventConnection is a page of events.
 type EventConnection struct {
@@ -94,9 +111,13 @@ func (c *EventConnection) TotalCount(ctx context.Context) (int, error) { return 
 
 // EventEdge is an event in a page.
 type EventEdge struct {
-	Cursor string
-	Node   *Event
+	Node    *Event
+	Cursors Cursors // the page's; Index is this edge's place in it
+	Index   int
 }
+
+// Cursor returns the edge's opaque cursor.
+func (e *EventEdge) Cursor() string { return e.Cursors(e.Index) }
 
 // HubConnection is a page of hubs.
 type HubConnection struct {
@@ -110,10 +131,14 @@ func (c *HubConnection) TotalCount(ctx context.Context) (int, error) { return c.
 
 // HubEdge is a hub in a page.
 type HubEdge struct {
-	Cursor     string
 	Node       *Hub
 	DistanceKm *float64
+	Cursors    Cursors // the page's; Index is this edge's place in it
+	Index      int
 }
+
+// Cursor returns the edge's opaque cursor.
+func (e *HubEdge) Cursor() string { return e.Cursors(e.Index) }
 
 // ActorConnection is a page of organizations and alliances.
 type ActorConnection struct {
@@ -127,6 +152,10 @@ func (c *ActorConnection) TotalCount(ctx context.Context) (int, error) { return 
 
 // ActorEdge is an organization or an alliance in a page.
 type ActorEdge struct {
-	Cursor string
-	Node   Actor
+	Node    Actor
+	Cursors Cursors // the page's; Index is this edge's place in it
+	Index   int
 }
+
+// Cursor returns the edge's opaque cursor.
+func (e *ActorEdge) Cursor() string { return e.Cursors(e.Index) }

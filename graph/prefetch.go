@@ -256,44 +256,40 @@ func isConnectionValue(v any) bool {
 
 // nodesOf returns the objects an edge's answer holds.
 func nodesOf(v any) []any {
-	var out []any
 	switch v := v.(type) {
 	case *model.AllianceConnection:
-		for _, e := range v.Edges {
-			out = append(out, e.Node)
-		}
+		return edgeNodes(v.Edges, func(e *model.AllianceEdge) any { return e.Node })
 	case *model.OrganizationConnection:
-		for _, e := range v.Edges {
-			out = append(out, e.Node)
-		}
+		return edgeNodes(v.Edges, func(e *model.OrganizationEdge) any { return e.Node })
 	case *model.StateConnection:
-		for _, e := range v.Edges {
-			out = append(out, e.Node)
-		}
+		return edgeNodes(v.Edges, func(e *model.StateEdge) any { return e.Node })
 	case *model.EventConnection:
-		for _, e := range v.Edges {
-			out = append(out, e.Node)
-		}
+		return edgeNodes(v.Edges, func(e *model.EventEdge) any { return e.Node })
 	case *model.HubConnection:
-		for _, e := range v.Edges {
-			out = append(out, e.Node)
-		}
+		return edgeNodes(v.Edges, func(e *model.HubEdge) any { return e.Node })
 	case *model.ActorConnection:
-		for _, e := range v.Edges {
-			out = append(out, e.Node)
-		}
+		return edgeNodes(v.Edges, func(e *model.ActorEdge) any { return e.Node })
 	case []*model.Alliance:
-		for _, it := range v {
-			out = append(out, it)
-		}
+		return edgeNodes(v, func(a *model.Alliance) any { return a })
 	case []*model.State:
-		for _, it := range v {
-			out = append(out, it)
-		}
+		return edgeNodes(v, func(s *model.State) any { return s })
 	case *model.State:
 		if v != nil {
-			out = append(out, v)
+			return []any{v}
 		}
+	}
+	return nil
+}
+
+// edgeNodes returns node(e) for each of edges, in one allocation (this runs once per object and
+// field at every level of a query).
+func edgeNodes[E any](edges []E, node func(E) any) []any {
+	if len(edges) == 0 {
+		return nil
+	}
+	out := make([]any, len(edges))
+	for i, e := range edges {
+		out[i] = node(e)
 	}
 	return out
 }

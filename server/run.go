@@ -19,6 +19,9 @@ import (
 // embedded one when no URI is set), loads the bundled data into an empty database, and serves
 // until ctx is cancelled, then shuts down in order.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if isCommand(args[1:]) {
+		return runCommand(ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(args[1:], getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

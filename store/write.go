@@ -352,12 +352,51 @@ func (s *Store) replaceVersion(ctx context.Context, coll string, from int, doc W
 		}
 		return nil, dbErr("lock "+doc.GetID(), err)
 	}
-	res, err := s.coll(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.GetID()}, {Key: "version", Value: from}}, doc)
+	matched, err := s.writeAt(ctx, coll, doc.GetID(), from, doc)
 	// Unlock even when the request has ended: a lock left behind blocks the record until stale.
 	if _, uerr := s.coll(locksColl).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}}); uerr != nil && err == nil {
 		err = uerr
 	}
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	return &mongo.UpdateResult{MatchedCount: matched}, nil
+}
+
+// writeAt replaces (doc) or deletes (doc nil) the record id if it is at version from, and returns
+// how many it matched (0 when the record moved on, or is gone). The caller holds the record's lock
+// for that version, so no other write can change it between the check and the write. Both are
+// asked by _id alone: the embedded server uses its index only for a filter on _id and nothing
+// else, and scans the whole collection for {_id, version} (about 250 ms a write at 5,000
+// organizations, against 5-10 ms).
+func (s *Store) writeAt(ctx context.Context, coll, id string, from int, doc Writable) (int64, error) {
+	c := s.coll(coll)
+	byID := bson.D{{Key: "_id", Value: id}}
+	var cur struct {
+		Version int `bson:"version"`
+	}
+	err := c.FindOne(ctx, byID, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, dbErr("read "+id, err)
+	}
+	if cur.Version != from {
+		return 0, nil
+	}
+	if doc == nil {
+		res, err := c.DeleteOne(ctx, byID)
+		if err != nil {
+			return 0, dbErr("delete "+id, err)
+		}
+		return res.DeletedCount, nil
+	}
+	res, err := c.ReplaceOne(ctx, byID, doc)
+	if err != nil {
+		return 0, err // the caller says what it was doing
+	}
+	return res.MatchedCount, nil
 }
 
 // removeStaleLocks removes the locks older than stale: their writers stopped before unlocking.

@@ -1,0 +1,211 @@
+package bulk_test
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"rootsgraph/bulk"
+	"rootsgraph/dataset"
+	"rootsgraph/store"
+	"rootsgraph/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+var curator = store.Actor{Name: "cli:test", Role: store.RoleAdmin}
+
+func read(t *testing.T, name, body string) *dataset.File {
+	t.Helper()
+	f, err := dataset.ReadFile(name, strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("read %s: %v", name, err)
+	}
+	return f
+}
+
+func importFile(t *testing.T, db *storetest.DB, f *dataset.File, opts bulk.Options) (bulk.Summary, error) {
+	t.Helper()
+	opts.Actor, opts.Now = curator, time.Now()
+	return bulk.Import(t.Context(), db.Store, f, opts)
+}
+
+// writes returns the write commands the database received since the last Reset.
+func writes(db *storetest.DB) []string {
+	var out []string
+	for _, c := range db.Commands.Commands() {
+		name, _, _ := strings.Cut(c, " ")
+		if slices.Contains([]string{"insert", "update", "delete"}, name) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+const goodAndBad = `slug,name,kind,state,lat,lng,alliances,partners,communities,source1_title,source1_url
+roots-one,Roots One,MEMBER,NM,35.08,-106.65,climate-justice-alliance,roots-two,INDIGENOUS,Roster 2026,https://example.org/roster
+roots-two,Roots Two,MEMBER,AZ,33.45,-112.07,,roots-one,,Roster 2026,https://example.org/roster
+roots-three,Roots Three,MEMBER,ZZ,,,no-such-alliance,,,Roster 2026,ftp://example.org
+roots-four,Roots Four,MEMBER,NY,,,,,,Roster 2026,https://example.org/roster
+`
+
+// TestImportWithABadRowWritesNothing imports a file whose third row is wrong in three ways:
+// every problem is reported with its line, and nothing at all is written.
+func TestImportWithABadRowWritesNothing(t *testing.T) {
+	t.Parallel()
+	db := storetest.Seeded(t, 1)
+	f := read(t, "organizations.csv", goodAndBad)
+	_, err := importFile(t, db, f, bulk.Options{})
+	var rejected bulk.Rejected
+	if !errors.As(err, &rejected) {
+		t.Fatalf("import: %v; want the file rejected", err)
+	}
+	var got []string
+	for _, p := range rejected {
+		got = append(got, p.String())
+	}
+	for _, want := range []string{
+		`line 4 (roots-three): state: no state or province has the code "ZZ"`,
+		`line 4 (roots-three): alliances: no alliance has the slug "no-such-alliance"`,
+		`line 4 (roots-three): sources[0].url: "ftp://example.org" is not an http(s) URL`,
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("problems %q lack %q", got, want)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d problems (%q); want 3", len(got), got)
+	}
+	if w := writes(db); len(w) > 0 {
+		t.Errorf("a rejected import wrote: %v", w)
+	}
+}
+
+// TestImportTwiceChangesNothing imports a good file (creating, with partners that list each other
+// back), then the same file again: the second run writes nothing.
+func TestImportTwiceChangesNothing(t *testing.T) {
+	t.Parallel()
+	db := storetest.Seeded(t, 1)
+	good := strings.Join(slices.Delete(strings.Split(goodAndBad, "\n"), 3, 4), "\n")
+	sum, err := importFile(t, db, read(t, "organizations.csv", good), bulk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Created != 3 || sum.Updated != 0 || sum.Unchanged != 0 {
+		t.Errorf("first import: %s; want 3 created", sum)
+	}
+	one, err := db.FindOrganizations(t.Context(), store.ByID("organization:roots-one", "organization:roots-two"))
+	if err != nil || len(one) != 2 || !slices.Equal(one[0].PartnerIDs, []string{"organization:roots-two"}) ||
+		!slices.Equal(one[1].PartnerIDs, []string{"organization:roots-one"}) {
+		t.Errorf("partners after import: %v (%v)", one, err)
+	}
+	db.Commands.Reset()
+	sum, err = importFile(t, db, read(t, "organizations.csv", good), bulk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Created != 0 || sum.Updated != 0 || sum.Unchanged != 3 || sum.Writes != 0 {
+		t.Errorf("second import: %s (%d writes); want 3 unchanged and nothing written", sum, sum.Writes)
+	}
+	if w := writes(db); len(w) > 0 {
+		t.Errorf("the second import wrote: %v", w)
+	}
+	// Every write of the first import is in the audit trail: three creations, then the two
+	// partners that were new together, given each other once both existed.
+	n, err := db.CountAudit(t.Context(), store.AuditFilter{Action: "import", Actor: curator.Name})
+	if err != nil || n != 5 {
+		t.Errorf("audit entries of the import: %d (%v); want 5", n, err)
+	}
+}
+
+// TestExportImportRoundTrip exports every kind of record in both formats and imports each file
+// back: nothing changes, and reading the file back gives the same records.
+func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
+	db := storetest.Seeded(t, 1)
+	for _, kind := range []string{"organizations", "events", "hubs"} {
+		for _, ext := range []string{".json", ".csv"} {
+			t.Run(kind+ext, func(t *testing.T) {
+				var buf bytes.Buffer
+				n, err := bulk.Export(t.Context(), db.Store, kind+".json", ext == ".csv", false, &buf)
+				if err != nil || n == 0 {
+					t.Fatalf("export: %d records, %v", n, err)
+				}
+				f := read(t, kind+ext, buf.String())
+				var again bytes.Buffer
+				if err := dataset.WriteFile(&again, records(f), ext == ".csv"); err != nil {
+					t.Fatal(err)
+				}
+				if again.String() != buf.String() {
+					t.Errorf("the file read and written again differs")
+				}
+				db.Commands.Reset()
+				sum, err := importFile(t, db, f, bulk.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sum.Unchanged != n || sum.Writes != 0 || len(writes(db)) != 0 {
+					t.Errorf("import of the export: %s, %d writes; want %d unchanged and nothing written", sum, sum.Writes, n)
+				}
+			})
+		}
+	}
+}
+
+func records(f *dataset.File) any {
+	switch f.Kind {
+	case dataset.OrganizationsFile:
+		return f.Organizations
+	case dataset.EventsFile:
+		return f.Events
+	}
+	return f.Hubs
+}
+
+// TestReplaceSample imports a real roster with --replace-sample: the sample organizations go,
+// with every reference to them; sample hubs left without a host go too; the facts stay; and a dry
+// run says so without writing.
+func TestReplaceSample(t *testing.T) {
+	t.Parallel()
+	db := storetest.Seeded(t, 1)
+	good := strings.Join(slices.Delete(strings.Split(goodAndBad, "\n"), 3, 4), "\n")
+	f := read(t, "organizations.csv", good)
+	db.Commands.Reset()
+	dry, err := importFile(t, db, f, bulk.Options{DryRun: true, ReplaceSample: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := writes(db); len(w) > 0 {
+		t.Errorf("a dry run wrote: %v", w)
+	}
+	sum, err := importFile(t, db, f, bulk.Options{ReplaceSample: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum != dry {
+		t.Errorf("import %+v differs from its dry run %+v", sum, dry)
+	}
+	all, err := db.All(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range all.Organizations {
+		if o.Sample {
+			t.Errorf("sample organization %s is still there", o.ID)
+		}
+	}
+	if len(all.Hubs) != 0 {
+		t.Errorf("%d hubs left; every bundled hub is sample and hosted by sample organizations", len(all.Hubs))
+	}
+	if sum.Created != 3 || sum.Removed != 160 || sum.OthersRemoved != 24 {
+		t.Errorf("summary %s; want 3 created, 160 removed, 24 hubs removed", sum)
+	}
+	// The facts stay: the coalition and its partners.
+	facts, _ := db.FindOrganizations(t.Context(), store.ByID("organization:it-takes-roots"))
+	if len(facts) != 1 || len(facts[0].PartnerIDs) != 5 {
+		t.Errorf("the coalition after the import: %+v", facts)
+	}
+}

@@ -37,9 +37,9 @@ type Options struct {
 // and how many other records it brought in step (partners listing an organization back, hubs
 // copying their hosts' fields, references to removed records).
 type Summary struct {
-	Kind                                string
+	Kind                                 string
 	Created, Updated, Unchanged, Removed int
-	OthersUpdated, OthersRemoved        int
+	OthersUpdated, OthersRemoved         int
 	// Writes is how many documents were (or would be) written.
 	Writes int
 }

@@ -3,6 +3,7 @@ package bulk_test
 import (
 	"bytes"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -207,5 +208,20 @@ func TestReplaceSample(t *testing.T) {
 	facts, _ := db.FindOrganizations(t.Context(), store.ByID("organization:it-takes-roots"))
 	if len(facts) != 1 || len(facts[0].PartnerIDs) != 5 {
 		t.Errorf("the coalition after the import: %+v", facts)
+	}
+}
+
+// TestExampleFileImports keeps dataset/examples/organizations.csv, which the format's
+// documentation points to, importable into the bundled data.
+func TestExampleFileImports(t *testing.T) {
+	t.Parallel()
+	db := storetest.Seeded(t, 1)
+	b, err := os.ReadFile("../dataset/examples/organizations.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := importFile(t, db, read(t, "organizations.csv", string(b)), bulk.Options{DryRun: true})
+	if err != nil || sum.Created != 2 {
+		t.Errorf("example file: %s, %v; want 2 created", sum, err)
 	}
 }

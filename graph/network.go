@@ -222,6 +222,9 @@ func (b *netBuilder) hopExpander(l *loaders.Loaders) network.Expander {
 		}
 		var edges []network.Edge
 		keep := func(doc any) {
+			if archived(doc) {
+				return // an archived record is out of the network: it states no edge
+			}
 			for _, e := range s.edgesOf(doc) {
 				if inFrontier[e.From] || inFrontier[e.To] {
 					edges = append(edges, e)
@@ -289,8 +292,24 @@ func (b *netBuilder) hopExpander(l *loaders.Loaders) network.Expander {
 				edges = append(edges, coEdges...)
 			}
 		}
+		// An edge to a record found archived above is no edge; the far ends read later are
+		// checked when the answer is put together.
+		edges = slices.DeleteFunc(edges, func(e network.Edge) bool { return archived(b.docs[e.From]) || archived(b.docs[e.To]) })
 		return edges, nil
 	}
+}
+
+// archived reports whether a record is archived: out of every list, the network included.
+func archived(doc any) bool {
+	switch d := doc.(type) {
+	case *model.Organization:
+		return d.Archived
+	case *model.Event:
+		return d.Archived
+	case *model.Hub:
+		return d.Archived
+	}
+	return false
 }
 
 // refDocs returns, from the loaders' cache, the documents whose ref field points at id.

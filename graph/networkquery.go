@@ -61,15 +61,20 @@ func (r *Resolver) networkQuery(ctx context.Context, from []string, depth, limit
 		return nil, err
 	}
 	out := &model.Network{Truncated: truncated, Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}}
+	// A record asked for by id is a node even when archived; others that are archived are not.
+	in := func(id string) bool {
+		doc, ok := b.docs[id]
+		return ok && (!archived(doc) || slices.Contains(seeds, id))
+	}
 	for _, id := range ids {
-		if _, ok := b.docs[id]; !ok {
-			continue // a reference to nothing
+		if !in(id) {
+			continue // a reference to nothing, or to an archived record
 		}
 		depth := dist[id]
 		out.Nodes = append(out.Nodes, b.node(id, &depth))
 	}
 	for _, e := range edges {
-		if b.docs[e.From] != nil && b.docs[e.To] != nil {
+		if in(e.From) && in(e.To) {
 			out.Edges = append(out.Edges, b.edge(e))
 		}
 	}

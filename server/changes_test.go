@@ -76,7 +76,15 @@ func TestArchivedRecordsLeaveLists(t *testing.T) {
 			t.Errorf("hubs of GGJ hold %s: %v; want %v", abqHub, got, want)
 		}
 	}
+	inNetwork := func() bool {
+		var d struct{ Network struct{ Nodes []struct{ ID string } } }
+		_ = json.Unmarshal(s.mustQuery(`{ network(from: ["`+abqHub+`"], depth: 1, via: [HOSTS], include: [HUB, ORGANIZATION]) { nodes { id } } }`, nil), &d)
+		return slices.ContainsFunc(d.Network.Nodes, func(n struct{ ID string }) bool { return n.ID == embergrove })
+	}
 	listed(true)
+	if !inNetwork() {
+		t.Fatalf("%s is not in its hub's network before archiving", embergrove)
+	}
 	var out struct{ ArchiveOrganization struct{ Archived bool } }
 	s.mustWrite(k.admin, `mutation($v: Int!) { archiveOrganization(id: "`+embergrove+`", version: $v) { archived } }`,
 		map[string]any{"v": s.version(embergrove)}, &out)
@@ -84,6 +92,9 @@ func TestArchivedRecordsLeaveLists(t *testing.T) {
 		t.Fatalf("archiveOrganization answered archived false")
 	}
 	listed(false)
+	if inNetwork() {
+		t.Errorf("archived %s is still in its hub's network", embergrove)
+	}
 	data := s.mustQuery(`{ organization(slug: "embergrove-nations-sovereignty-council-sample") { id archived archivedAt }
 		node(id: "`+embergrove+`") { id } }`, nil)
 	if !strings.Contains(string(data), `"archived":true`) || strings.Contains(string(data), `"node":null`) {

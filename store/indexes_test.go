@@ -29,6 +29,11 @@ func TestIndexesCoverEveryQuery(t *testing.T) {
 		"events":    {"slug", "startDate", "stateSort", "createdAt", "updatedAt", "stateId"},
 		"alliances": {"slug", "nameKey", "organizedEventIds", "participatedEventIds"},
 		"states":    {"slug", "code", "nameKey"},
+		// the audit trail by any one of its filters (newest first by _id); keys by hash; the
+		// journal by status. Locks are found by _id only.
+		"audit":      {"entity", "actor", "action", "operation", "at"},
+		"keys":       {"hash"},
+		"operations": {"status"},
 	}
 	for coll, fields := range needs {
 		specs, err := client.Database(db.Name).Collection(coll).Indexes().ListSpecifications(t.Context())

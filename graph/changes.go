@@ -166,7 +166,7 @@ func current[T any, P interface {
 			Extensions: map[string]any{"code": CodeNotFound}}
 	}
 	if version != nil {
-		if v := versionOf(docs[0]); v != *version {
+		if v := docs[0].GetVersion(); v != *version {
 			return nil, &gqlerror.Error{
 				Message: fmt.Sprintf("%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change",
 					id, v, *version),
@@ -175,20 +175,6 @@ func current[T any, P interface {
 		}
 	}
 	return docs[0], nil
-}
-
-func versionOf(doc store.Writable) int {
-	switch d := doc.(type) {
-	case *model.Organization:
-		return d.Version
-	case *model.Event:
-		return d.Version
-	case *model.Hub:
-		return d.Version
-	case *model.Alliance:
-		return d.Version
-	}
-	return 0
 }
 
 // write stores a change made by actor and tells listeners. The store stamps the version.

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -287,6 +288,9 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			}
 			w.Header().Set("Content-Type", hit.contentType)
 			w.Header().Set("X-Response-Cache", "hit")
+			// The length is known: one write with a Content-Length, not a chunked stream (the
+			// gzip layer drops it when it compresses).
+			w.Header().Set("Content-Length", strconv.Itoa(len(hit.body)))
 			_, _ = w.Write(hit.body)
 			return
 		}
@@ -317,6 +321,7 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			w.Header()[k] = slices.Clone(v)
 		}
 		w.Header().Set("X-Response-Cache", state)
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
 		w.WriteHeader(a.status)
 		_, _ = w.Write(a.body)
 	})

@@ -154,8 +154,10 @@ func (s *Store) applyBatch(ctx context.Context, op *operation, batch []Change, n
 	return nil
 }
 
-// writers is how many replacements and deletions a bulk change sends at once.
-const writers = 4
+// writers is how many replacements and deletions a bulk change sends at once: one. The embedded
+// server answers concurrent writes with "database is locked" (SQLITE_BUSY) often enough to fail a
+// 5,000-row import, and it runs each write alone anyway.
+const writers = 1
 
 // writeEach replaces or deletes each document at the version it was planned from (the caller
 // holds their locks), a few at a time, and returns how many had moved on. (One bulk write of many replacements

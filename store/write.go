@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -37,21 +38,19 @@ type Actor struct {
 
 // Writable is a document that writes go through: *model.Organization, *model.Event, *model.Hub
 // or *model.Alliance.
-type Writable interface {
-	model.Node
-}
+type Writable = model.Versioned
 
 // meta returns the collection and version of a writable document.
 func meta(doc Writable) (coll string, version int) {
-	switch d := doc.(type) {
+	switch doc.(type) {
 	case *model.Organization:
-		return organizationsColl, d.Version
+		return organizationsColl, doc.GetVersion()
 	case *model.Event:
-		return eventsColl, d.Version
+		return eventsColl, doc.GetVersion()
 	case *model.Hub:
-		return hubsColl, d.Version
+		return hubsColl, doc.GetVersion()
 	case *model.Alliance:
-		return alliancesColl, d.Version
+		return alliancesColl, doc.GetVersion()
 	}
 	panic(fmt.Sprintf("store: %T is not writable", doc))
 }
@@ -59,30 +58,7 @@ func meta(doc Writable) (coll string, version int) {
 // stamp gives doc the version and instant of the write that stores it. Versions and times are
 // stamped by the store, never by the caller, so that a version names exactly one state of the
 // record.
-func stamp(doc Writable, version int, at time.Time) {
-	switch d := doc.(type) {
-	case *model.Organization:
-		d.Version, d.UpdatedAt = version, at
-		if version == 1 {
-			d.CreatedAt = at
-		}
-	case *model.Event:
-		d.Version, d.UpdatedAt = version, at
-		if version == 1 {
-			d.CreatedAt = at
-		}
-	case *model.Hub:
-		d.Version, d.UpdatedAt = version, at
-		if version == 1 {
-			d.CreatedAt = at
-		}
-	case *model.Alliance:
-		d.Version, d.UpdatedAt = version, at
-		if version == 1 {
-			d.CreatedAt = at
-		}
-	}
-}
+func stamp(doc Writable, version int, at time.Time) { doc.Stamp(version, at) }
 
 // Write stores after in place of before, the version of the same record that the change was
 // computed from (nil for a new record), then brings up to date the records that copy from it, and
@@ -346,7 +322,11 @@ type lock struct {
 // version; errLocked when another write holds it.
 func (s *Store) replaceVersion(ctx context.Context, coll string, from int, doc Writable) (*mongo.UpdateResult, error) {
 	id := fmt.Sprintf("%s@%d", doc.GetID(), from)
-	if _, err := s.coll(locksColl).InsertOne(ctx, lock{ID: id, At: time.Now()}); err != nil {
+	err := retryBusy(ctx, func() error {
+		_, err := s.coll(locksColl).InsertOne(ctx, lock{ID: id, At: time.Now()})
+		return err
+	})
+	if err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return nil, errLocked
 		}
@@ -385,18 +365,41 @@ func (s *Store) writeAt(ctx context.Context, coll, id string, from int, doc Writ
 	if cur.Version != from {
 		return 0, nil
 	}
-	if doc == nil {
-		res, err := c.DeleteOne(ctx, byID)
-		if err != nil {
-			return 0, dbErr("delete "+id, err)
+	var n int64
+	err = retryBusy(ctx, func() error {
+		if doc == nil {
+			res, err := c.DeleteOne(ctx, byID)
+			if err == nil {
+				n = res.DeletedCount
+			}
+			return err
 		}
-		return res.DeletedCount, nil
+		res, err := c.ReplaceOne(ctx, byID, doc)
+		if err == nil {
+			n = res.MatchedCount
+		}
+		return err
+	})
+	return n, err // the caller says what it was doing
+}
+
+// retryBusy runs a write again, a few times with a growing pause, while the embedded server
+// answers that its SQLite file is locked by another write (SQLITE_BUSY): the write was rolled back
+// whole, so running it again is safe. MongoDB never answers so.
+func retryBusy(ctx context.Context, write func() error) error {
+	pause := 5 * time.Millisecond
+	for try := 0; ; try++ {
+		err := write()
+		if err == nil || try == 6 || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause *= 2
 	}
-	res, err := c.ReplaceOne(ctx, byID, doc)
-	if err != nil {
-		return 0, err // the caller says what it was doing
-	}
-	return res.MatchedCount, nil
 }
 
 // removeStaleLocks removes the locks older than stale: their writers stopped before unlocking.

@@ -152,6 +152,49 @@ type Hub struct {
 	UpdatedAt  time.Time  `bson:"updatedAt"`
 }
 
+// Versioned is a record that writes go through: it carries the version of its last write.
+type Versioned interface {
+	Node
+	// GetVersion returns the version of the record's last write (from 1).
+	GetVersion() int
+	// Stamp records a write: the new version, and when (also when the record was made, for
+	// version 1).
+	Stamp(version int, at time.Time)
+}
+
+func stamp(version *int, created, updated *time.Time, v int, at time.Time) {
+	*version, *updated = v, at
+	if v == 1 {
+		*created = at
+	}
+}
+
+// GetVersion returns the version of the alliance's last write.
+func (a *Alliance) GetVersion() int { return a.Version }
+
+// Stamp records a write of the alliance.
+func (a *Alliance) Stamp(v int, at time.Time) { stamp(&a.Version, &a.CreatedAt, &a.UpdatedAt, v, at) }
+
+// GetVersion returns the version of the organization's last write.
+func (o *Organization) GetVersion() int { return o.Version }
+
+// Stamp records a write of the organization.
+func (o *Organization) Stamp(v int, at time.Time) {
+	stamp(&o.Version, &o.CreatedAt, &o.UpdatedAt, v, at)
+}
+
+// GetVersion returns the version of the event's last write.
+func (e *Event) GetVersion() int { return e.Version }
+
+// Stamp records a write of the event.
+func (e *Event) Stamp(v int, at time.Time) { stamp(&e.Version, &e.CreatedAt, &e.UpdatedAt, v, at) }
+
+// GetVersion returns the version of the hub's last write.
+func (h *Hub) GetVersion() int { return h.Version }
+
+// Stamp records a write of the hub.
+func (h *Hub) Stamp(v int, at time.Time) { stamp(&h.Version, &h.CreatedAt, &h.UpdatedAt, v, at) }
+
 // SetHostFields sets the fields a hub copies from its hosts (alliances, communities, issues: the
 // union of theirs, sorted, for filters and coverage), leaving out archived hosts.
 func (h *Hub) SetHostFields(hosts []*Organization) {

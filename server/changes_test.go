@@ -77,7 +77,9 @@ func TestArchivedRecordsLeaveLists(t *testing.T) {
 		}
 	}
 	inNetwork := func() bool {
-		var d struct{ Network struct{ Nodes []struct{ ID string } } }
+		var d struct {
+			Network struct{ Nodes []struct{ ID string } }
+		}
 		_ = json.Unmarshal(s.mustQuery(`{ network(from: ["`+abqHub+`"], depth: 1, via: [HOSTS], include: [HUB, ORGANIZATION]) { nodes { id } } }`, nil), &d)
 		return slices.ContainsFunc(d.Network.Nodes, func(n struct{ ID string }) bool { return n.ID == embergrove })
 	}

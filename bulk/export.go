@@ -22,31 +22,25 @@ func Export(ctx context.Context, s *store.Store, kind string, isCSV, archived bo
 	n := 0
 	switch kind {
 	case dataset.OrganizationsFile:
-		out := []dataset.Organization{}
-		for _, d := range docs.Organizations {
-			if archived || !d.Archived {
-				out = append(out, dataset.OrganizationRecord(d))
-			}
-		}
-		records, n = out, len(out)
+		records, n = recordsOf(docs.Organizations, archived, dataset.OrganizationRecord)
 	case dataset.EventsFile:
-		out := []dataset.Event{}
-		for _, d := range docs.Events {
-			if archived || !d.Archived {
-				out = append(out, dataset.EventRecord(d))
-			}
-		}
-		records, n = out, len(out)
+		records, n = recordsOf(docs.Events, archived, dataset.EventRecord)
 	case dataset.HubsFile:
-		out := []dataset.Hub{}
-		for _, d := range docs.Hubs {
-			if archived || !d.Archived {
-				out = append(out, dataset.HubRecord(d))
-			}
-		}
-		records, n = out, len(out)
+		records, n = recordsOf(docs.Hubs, archived, dataset.HubRecord)
 	default:
 		return 0, fmt.Errorf("cannot export %q: export organizations, events or hubs", kind)
 	}
 	return n, dataset.WriteFile(w, records, isCSV)
+}
+
+// recordsOf returns the records of docs, leaving out archived ones unless archived is set, and
+// how many there are.
+func recordsOf[D interface{ IsArchived() bool }, R any](docs []D, archived bool, record func(D) R) ([]R, int) {
+	out := []R{}
+	for _, d := range docs {
+		if archived || !d.IsArchived() {
+			out = append(out, record(d))
+		}
+	}
+	return out, len(out)
 }

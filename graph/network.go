@@ -301,15 +301,8 @@ func (b *netBuilder) hopExpander(l *loaders.Loaders) network.Expander {
 
 // archived reports whether a record is archived: out of every list, the network included.
 func archived(doc any) bool {
-	switch d := doc.(type) {
-	case *model.Organization:
-		return d.Archived
-	case *model.Event:
-		return d.Archived
-	case *model.Hub:
-		return d.Archived
-	}
-	return false
+	a, ok := doc.(interface{ IsArchived() bool })
+	return ok && a.IsArchived()
 }
 
 // refDocs returns, from the loaders' cache, the documents whose ref field points at id.

@@ -195,6 +195,15 @@ func (h *Hub) GetVersion() int { return h.Version }
 // Stamp records a write of the hub.
 func (h *Hub) Stamp(v int, at time.Time) { stamp(&h.Version, &h.CreatedAt, &h.UpdatedAt, v, at) }
 
+// IsArchived reports whether the organization is archived.
+func (o *Organization) IsArchived() bool { return o.Archived }
+
+// IsArchived reports whether the event is archived.
+func (e *Event) IsArchived() bool { return e.Archived }
+
+// IsArchived reports whether the hub is archived.
+func (h *Hub) IsArchived() bool { return h.Archived }
+
 // SetHostFields sets the fields a hub copies from its hosts (alliances, communities, issues: the
 // union of theirs, sorted, for filters and coverage), leaving out archived hosts.
 func (h *Hub) SetHostFields(hosts []*Organization) {

@@ -118,28 +118,37 @@ func slugIf(cond bool, slug string) []string {
 	return nil
 }
 
-func (r *Resolver) archiveOrganization(ctx context.Context, id string, version int, archive bool) (*model.Organization, error) {
+func (r *Resolver) archiveOrganization(ctx context.Context, id string, version int, on bool) (*model.Organization, error) {
+	return archive(ctx, r, r.Store.FindOrganizations, "Organization", id, version, on)
+}
+
+// archive archives (on) or restores the record at the version the client read (admins only). A
+// record already so is answered as it is, without a write.
+func archive[T any, P interface {
+	*T
+	store.Writable
+	IsArchived() bool
+	SetArchived(at *time.Time)
+}](ctx context.Context, r *Resolver, find func(context.Context, ...store.Match) ([]P, error), typ, id string, version int, on bool) (P, error) {
 	actor, err := r.actor(ctx, store.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := current(ctx, r.Store.FindOrganizations, id, &version)
-	if err != nil || cur.Archived == archive {
+	cur, err := current(ctx, find, id, &version)
+	if err != nil || cur.IsArchived() == on {
 		return cur, err
 	}
-	doc := *cur
-	doc.Archived, doc.ArchivedAt = archive, archivedAt(r, archive)
-	if err := r.write(ctx, actor, archiveAction("Organization", archive), cur, &doc); err != nil {
+	doc := P(new(T))
+	*doc = *cur
+	action := "restore" + typ
+	if on {
+		action = "archive" + typ
+	}
+	doc.SetArchived(archivedAt(r, on))
+	if err := r.write(ctx, actor, action, cur, doc); err != nil {
 		return nil, err
 	}
-	return &doc, nil
-}
-
-func archiveAction(typ string, archive bool) string {
-	if archive {
-		return "archive" + typ
-	}
-	return "restore" + typ
+	return doc, nil
 }
 
 func (r *Resolver) editOrganization(ctx context.Context, action, id string, change func(*model.Organization) error) (*model.Organization, error) {
@@ -266,21 +275,8 @@ func (r *Resolver) eventDocument(ctx context.Context, rec dataset.Event, isNew b
 	return dataset.EventDocument(rec, refs.State(rec.State), r.now()), nil
 }
 
-func (r *Resolver) archiveEvent(ctx context.Context, id string, version int, archive bool) (*model.Event, error) {
-	actor, err := r.actor(ctx, store.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := current(ctx, r.Store.FindEvents, id, &version)
-	if err != nil || cur.Archived == archive {
-		return cur, err
-	}
-	doc := *cur
-	doc.Archived, doc.ArchivedAt = archive, archivedAt(r, archive)
-	if err := r.write(ctx, actor, archiveAction("Event", archive), cur, &doc); err != nil {
-		return nil, err
-	}
-	return &doc, nil
+func (r *Resolver) archiveEvent(ctx context.Context, id string, version int, on bool) (*model.Event, error) {
+	return archive(ctx, r, r.Store.FindEvents, "Event", id, version, on)
 }
 
 // role changes whether actor (an organization or an alliance) organized (organizer) or took part
@@ -417,21 +413,8 @@ func (r *Resolver) hubDocument(ctx context.Context, rec dataset.Hub, errs fieldE
 	return dataset.HubDocument(rec, refs.State(rec.State), hosts, r.now()), nil
 }
 
-func (r *Resolver) archiveHub(ctx context.Context, id string, version int, archive bool) (*model.Hub, error) {
-	actor, err := r.actor(ctx, store.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := current(ctx, r.Store.FindHubs, id, &version)
-	if err != nil || cur.Archived == archive {
-		return cur, err
-	}
-	doc := *cur
-	doc.Archived, doc.ArchivedAt = archive, archivedAt(r, archive)
-	if err := r.write(ctx, actor, archiveAction("Hub", archive), cur, &doc); err != nil {
-		return nil, err
-	}
-	return &doc, nil
+func (r *Resolver) archiveHub(ctx context.Context, id string, version int, on bool) (*model.Hub, error) {
+	return archive(ctx, r, r.Store.FindHubs, "Hub", id, version, on)
 }
 
 func (r *Resolver) host(ctx context.Context, action, hub, org string, add bool) (*model.Hub, error) {

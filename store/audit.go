@@ -2,12 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // AuditEntry records one document written by a mutation or an import: who, what, when, and the
@@ -128,16 +127,12 @@ func (s *Store) Recover(ctx context.Context, now time.Time, stale time.Duration)
 	}
 	finished := 0
 	for _, op := range ops {
-		var cur struct {
-			Version int `bson:"version"`
-		}
-		err := s.coll(op.Collection).FindOne(ctx, bson.D{{Key: "_id", Value: op.Entity}},
-			options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
-		if err != nil && err != mongo.ErrNoDocuments {
-			return finished, dbErr("recover "+op.Action, err)
+		cur, err := s.versionOf(ctx, op.Collection, op.Entity)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return finished, err
 		}
 		switch {
-		case err == nil && cur.Version >= op.Version:
+		case err == nil && cur >= op.Version:
 			if err := s.finish(ctx, op, now); err != nil {
 				return finished, err
 			}

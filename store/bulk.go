@@ -170,11 +170,13 @@ func (s *Store) writeEach(ctx context.Context, coll string, writes []Change) (in
 	for _, c := range writes {
 		g.Go(func() error {
 			_, from := meta(c.Before)
-			n, err := s.writeAt(gctx, coll, c.Before.GetID(), from, c.After)
-			if err != nil {
+			cur, err := s.writeAt(gctx, coll, c.Before.GetID(), from, c.After)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				stale.Add(1)
+			case err != nil:
 				return dbErr("write "+c.Before.GetID(), err)
-			}
-			if n == 0 {
+			case cur != from:
 				stale.Add(1)
 			}
 			return nil

@@ -112,32 +112,21 @@ func (s *Store) writeFirst(ctx context.Context, coll string, from int, doc Writa
 		}
 		return nil
 	}
-	res, err := s.replaceVersion(ctx, coll, from, doc)
-	if errors.Is(err, errLocked) {
+	cur, err := s.replaceVersion(ctx, coll, from, doc)
+	switch {
+	case errors.Is(err, errLocked):
 		return conflictf("%s is being changed by someone else right now: read it again and reapply your change", doc.GetID())
-	}
-	if mongo.IsDuplicateKeyError(err) {
+	case mongo.IsDuplicateKeyError(err):
 		return conflictf("another record already has the slug of %s: choose another slug", doc.GetID())
-	}
-	if err != nil {
-		return dbErr("replace "+doc.GetID(), err)
-	}
-	if res.MatchedCount == 1 {
-		return nil
-	}
-	var cur struct {
-		Version int `bson:"version"`
-	}
-	err = c.FindOne(ctx, bson.D{{Key: "_id", Value: doc.GetID()}},
-		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	case errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%s: %w", doc.GetID(), ErrNotFound)
+	case err != nil:
+		return dbErr("replace "+doc.GetID(), err)
+	case cur != from:
+		return conflictf("%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change",
+			doc.GetID(), cur, from)
 	}
-	if err != nil {
-		return dbErr("read "+doc.GetID(), err)
-	}
-	return conflictf("%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change",
-		doc.GetID(), cur.Version, from)
+	return nil
 }
 
 // Operation statuses.
@@ -290,14 +279,17 @@ func update[T any, P interface {
 		}
 		_, version := meta(doc)
 		stamp(doc, version+1, now)
-		res, err := s.replaceVersion(ctx, coll, version, doc)
+		at, err := s.replaceVersion(ctx, coll, version, doc)
 		if errors.Is(err, errLocked) {
 			continue
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil // removed meanwhile: nothing left to bring in step
 		}
 		if err != nil {
 			return dbErr("replace "+id, err)
 		}
-		if res.MatchedCount == 1 {
+		if at == version {
 			return s.audit(ctx, op, coll, P(&before), doc)
 		}
 	}
@@ -319,8 +311,9 @@ type lock struct {
 }
 
 // replaceVersion replaces the record at version from with doc, holding the record's lock for that
-// version; errLocked when another write holds it.
-func (s *Store) replaceVersion(ctx context.Context, coll string, from int, doc Writable) (*mongo.UpdateResult, error) {
+// version, and returns the version it found (the write happened when that is from); errLocked
+// when another write holds the lock, ErrNotFound when the record is gone.
+func (s *Store) replaceVersion(ctx context.Context, coll string, from int, doc Writable) (int, error) {
 	id := fmt.Sprintf("%s@%d", doc.GetID(), from)
 	err := retryBusy(ctx, func() error {
 		_, err := s.coll(locksColl).InsertOne(ctx, lock{ID: id, At: time.Now()})
@@ -328,59 +321,56 @@ func (s *Store) replaceVersion(ctx context.Context, coll string, from int, doc W
 	})
 	if err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return nil, errLocked
+			return 0, errLocked
 		}
-		return nil, dbErr("lock "+doc.GetID(), err)
+		return 0, dbErr("lock "+doc.GetID(), err)
 	}
-	matched, err := s.writeAt(ctx, coll, doc.GetID(), from, doc)
+	cur, err := s.writeAt(ctx, coll, doc.GetID(), from, doc)
 	// Unlock even when the request has ended: a lock left behind blocks the record until stale.
 	if _, uerr := s.coll(locksColl).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}}); uerr != nil && err == nil {
 		err = uerr
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &mongo.UpdateResult{MatchedCount: matched}, nil
+	return cur, err
 }
 
 // writeAt replaces (doc) or deletes (doc nil) the record id if it is at version from, and returns
-// how many it matched (0 when the record moved on, or is gone). The caller holds the record's lock
-// for that version, so no other write can change it between the check and the write. Both are
-// asked by _id alone: the embedded server uses its index only for a filter on _id and nothing
-// else, and scans the whole collection for {_id, version} (about 250 ms a write at 5,000
-// organizations, against 5-10 ms).
-func (s *Store) writeAt(ctx context.Context, coll, id string, from int, doc Writable) (int64, error) {
-	c := s.coll(coll)
-	byID := bson.D{{Key: "_id", Value: id}}
+// the version it found: the write happened when that is from; ErrNotFound when the record is gone.
+// The caller holds the record's lock for that version, so no other write can change it between the
+// check and the write. Both are asked by _id alone: the embedded server uses its index only for a
+// filter on _id and nothing else, and scans the whole collection for {_id, version} (about 250 ms
+// a write at 5,000 organizations, against 5-10 ms).
+func (s *Store) writeAt(ctx context.Context, coll, id string, from int, doc Writable) (int, error) {
+	cur, err := s.versionOf(ctx, coll, id)
+	if err != nil || cur != from {
+		return cur, err
+	}
+	c, byID := s.coll(coll), bson.D{{Key: "_id", Value: id}}
+	err = retryBusy(ctx, func() error {
+		if doc == nil {
+			_, err := c.DeleteOne(ctx, byID)
+			return err
+		}
+		_, err := c.ReplaceOne(ctx, byID, doc)
+		return err
+	})
+	return cur, err // the caller says what it was doing
+}
+
+// versionOf returns the version of the record id, asked by _id alone; ErrNotFound when there is
+// none.
+func (s *Store) versionOf(ctx context.Context, coll, id string) (int, error) {
 	var cur struct {
 		Version int `bson:"version"`
 	}
-	err := c.FindOne(ctx, byID, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+	err := s.coll(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
+		return 0, ErrNotFound
 	}
 	if err != nil {
 		return 0, dbErr("read "+id, err)
 	}
-	if cur.Version != from {
-		return 0, nil
-	}
-	var n int64
-	err = retryBusy(ctx, func() error {
-		if doc == nil {
-			res, err := c.DeleteOne(ctx, byID)
-			if err == nil {
-				n = res.DeletedCount
-			}
-			return err
-		}
-		res, err := c.ReplaceOne(ctx, byID, doc)
-		if err == nil {
-			n = res.MatchedCount
-		}
-		return err
-	})
-	return n, err // the caller says what it was doing
+	return cur.Version, nil
 }
 
 // retryBusy runs a write again, a few times with a growing pause, while the embedded server

@@ -204,6 +204,15 @@ func (e *Event) IsArchived() bool { return e.Archived }
 // IsArchived reports whether the hub is archived.
 func (h *Hub) IsArchived() bool { return h.Archived }
 
+// SetArchived archives the organization as of at, or restores it (nil).
+func (o *Organization) SetArchived(at *time.Time) { o.Archived, o.ArchivedAt = at != nil, at }
+
+// SetArchived archives the event as of at, or restores it (nil).
+func (e *Event) SetArchived(at *time.Time) { e.Archived, e.ArchivedAt = at != nil, at }
+
+// SetArchived archives the hub as of at, or restores it (nil).
+func (h *Hub) SetArchived(at *time.Time) { h.Archived, h.ArchivedAt = at != nil, at }
+
 // SetHostFields sets the fields a hub copies from its hosts (alliances, communities, issues: the
 // union of theirs, sorted, for filters and coverage), leaving out archived hosts.
 func (h *Hub) SetHostFields(hosts []*Organization) {

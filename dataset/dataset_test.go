@@ -336,14 +336,27 @@ func TestDocuments(t *testing.T) {
 			"organization:third-org":        {"organization:pena-coop", "organization:river-collective"},
 			"organization:fourth-org":       {"organization:pena-coop"},
 		}
+		// Each partnership is stored once, on the partner whose id sorts first, and read both ways.
 		for id, w := range want {
 			o := orgs[id]
 			if o == nil {
 				t.Errorf("no document %s", id)
 				continue
 			}
-			if got := slices.Sorted(slices.Values(o.PartnerIDs)); !slices.Equal(got, w) {
-				t.Errorf("%s partners %v; want %v", id, got, w)
+			var read []string
+			for _, other := range docs.Organizations {
+				if slices.Contains(other.PartnerIDs, id) {
+					read = append(read, other.ID)
+				}
+			}
+			for _, p := range o.PartnerIDs {
+				if owner, _ := model.PartnershipOwner(id, p); owner != id {
+					t.Errorf("%s records its partnership with %s, which %s should record", id, p, p)
+				}
+				read = append(read, p)
+			}
+			if got := slices.Sorted(slices.Values(read)); !slices.Equal(got, w) {
+				t.Errorf("%s partners, read both ways: %v; want %v", id, got, w)
 			}
 		}
 	})

@@ -122,8 +122,9 @@ func EventDocument(e Event, st *State, now time.Time) *model.Event {
 }
 
 // OrganizationDocument returns the document of a valid organization record located in st (nil
-// when it names no state), created and updated at now, at version 1. Its partners are the record's
-// as they are: making the relation symmetric is the caller's business.
+// when it names no state), created and updated at now, at version 1. It records those of the
+// record's partners whose id sorts after its own (model.PartnershipOwner): the others'
+// documents record the rest, which is the caller's business.
 func OrganizationDocument(o Organization, st *State, now time.Time) *model.Organization {
 	var role *model.PartnerRole
 	if o.PartnerRole != "" {
@@ -151,7 +152,7 @@ func OrganizationDocument(o Organization, st *State, now time.Time) *model.Organ
 		Lat:                  o.Lat,
 		Lng:                  o.Lng,
 		AllianceIDs:          ids(model.AllianceID, o.Alliances),
-		PartnerIDs:           ids(model.OrganizationID, o.Partners),
+		PartnerIDs:           model.OwnedPartners(model.OrganizationID(o.Slug), ids(model.OrganizationID, o.Partners)),
 		OrganizedEventIDs:    ids(model.EventID, o.Organized),
 		ParticipatedEventIDs: ids(model.EventID, o.Participated),
 		Communities:          asEnum[model.Community](o.Communities),

@@ -6,7 +6,9 @@ import "rootsgraph/graph/model"
 // writes them, and an update applies its changes to the record of the document it changes, so that
 // a record read, written and read again is the same record (export then import is lossless).
 
-// OrganizationRecord returns the record of an organization document.
+// OrganizationRecord returns the record of an organization document. Its partners are those the
+// document records (model.PartnershipOwner); the file format reads a partnership listed on either
+// side as one.
 func OrganizationRecord(o *model.Organization) Organization {
 	r := Organization{
 		Slug:         o.Slug,

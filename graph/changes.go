@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -17,7 +19,7 @@ import (
 
 // The helpers here turn mutation input into records of the data set format, validate them with the
 // same rules as the importer (dataset.Validate*), and write them through the store, which journals
-// and audits every write.
+// claims and audits every write.
 
 // fieldErrors collects one BAD_USER_INPUT error per bad field, each naming the field.
 type fieldErrors []*gqlerror.Error
@@ -177,13 +179,18 @@ func current[T any, P interface {
 	return docs[0], nil
 }
 
-// write stores a change made by actor and tells listeners. The store stamps the version.
-func (r *Resolver) write(ctx context.Context, actor store.Actor, action string, before, after store.Writable) error {
-	if err := r.Store.Write(ctx, actor, action, before, after, r.now()); err != nil {
+// write stores a change as part of op and tells listeners. The store stamps the version.
+func (r *Resolver) write(ctx context.Context, op *store.Operation, before, after store.Writable) error {
+	if err := r.Store.Write(ctx, op, before, after); err != nil {
 		return err
 	}
 	r.written()
 	return nil
+}
+
+// operation begins the change a mutation makes, as actor.
+func (r *Resolver) operation(actor store.Actor, action string) *store.Operation {
+	return store.NewOperation(actor, action, r.now())
 }
 
 // errUnchanged says that an edge change has nothing to do (the edge is already as asked).
@@ -198,7 +205,7 @@ const maxEdgeRetries = 10
 func edit[T any, P interface {
 	*T
 	store.Writable
-}](ctx context.Context, r *Resolver, actor store.Actor, action string, find func(context.Context, ...store.Match) ([]P, error),
+}](ctx context.Context, r *Resolver, op *store.Operation, find func(context.Context, ...store.Match) ([]P, error),
 	id string, change func(P) error) (P, error) {
 	for range maxEdgeRetries {
 		cur, err := current[T, P](ctx, find, id, nil)
@@ -214,8 +221,10 @@ func edit[T any, P interface {
 		if err != nil {
 			return nil, err
 		}
-		err = r.write(ctx, actor, action, cur, next)
+		err = r.write(ctx, op, cur, next)
 		if errors.Is(err, store.ErrConflict) {
+			// Spread out the writers that collided, so that they do not collide again.
+			time.Sleep(time.Duration(1+rand.IntN(20)) * time.Millisecond)
 			continue
 		}
 		if err != nil {
@@ -223,7 +232,7 @@ func edit[T any, P interface {
 		}
 		return next, nil
 	}
-	return nil, fmt.Errorf("%s: %s kept changing: %w", action, id, store.ErrConflict)
+	return nil, fmt.Errorf("%s: %s kept changing: %w", op.Action, id, store.ErrConflict)
 }
 
 // toggle adds id to list (add) or removes it, sorted; errUnchanged when it is already so.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"rootsgraph/graph/model"
@@ -23,6 +24,38 @@ func organizationsVia(ctx context.Context, ref store.Ref, id string, args orgArg
 	all, err := loaders.For(ctx).OrganizationsBy(ctx, ref, id)
 	if err != nil {
 		return nil, err
+	}
+	return organizationConnection(pageInMemory(all, keyFor[model.Organization](a), matchFor[model.Organization](a), a)), nil
+}
+
+// partnersOf pages the partners of o. A partnership is stored once, on the partner whose id sorts
+// first (model.PartnershipOwner), so o's partners are those its document records and those whose
+// documents record o; both are asked before either answers, so that they go out in the same batch.
+func partnersOf(ctx context.Context, o *model.Organization, args orgArgs) (*model.OrganizationConnection, error) {
+	a, err := args.parse()
+	if err != nil {
+		return nil, err
+	}
+	l := loaders.For(ctx)
+	recording := l.OrganizationsByThunk(ctx, store.OrganizationsByPartner, o.ID)
+	owned := make([]func() (*model.Organization, error), len(o.PartnerIDs))
+	for i, id := range o.PartnerIDs {
+		owned[i] = l.Organizations.Thunk(ctx, id)
+	}
+	all, err := recording()
+	if err != nil {
+		return nil, err
+	}
+	all = slices.Clone(all)
+	for _, thunk := range owned {
+		p, err := thunk()
+		if errors.Is(err, store.ErrNotFound) {
+			continue // a dangling reference names no partner
+		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p)
 	}
 	return organizationConnection(pageInMemory(all, keyFor[model.Organization](a), matchFor[model.Organization](a), a)), nil
 }

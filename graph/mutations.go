@@ -1,9 +1,9 @@
 package graph
 
 import (
-	"time"
-
 	"context"
+	"slices"
+	"time"
 
 	"rootsgraph/dataset"
 	"rootsgraph/graph/model"
@@ -33,7 +33,11 @@ func (r *Resolver) createOrganization(ctx context.Context, in model.CreateOrgani
 	if doc == nil || err != nil {
 		return nil, err
 	}
-	if err := r.write(ctx, actor, "createOrganization", nil, doc); err != nil {
+	op := r.operation(actor, "createOrganization")
+	if err := r.write(ctx, op, nil, doc); err != nil {
+		return nil, err
+	}
+	if err := r.recordPartners(ctx, op, doc.ID, ids(model.OrganizationID, rec.Partners)); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -79,10 +83,50 @@ func (r *Resolver) updateOrganization(ctx context.Context, id string, version in
 		return nil, err
 	}
 	keepStored(doc, cur)
-	if err := r.write(ctx, actor, "updateOrganization", cur, doc); err != nil {
+	op := r.operation(actor, "updateOrganization")
+	if err := r.write(ctx, op, cur, doc); err != nil {
 		return nil, err
 	}
+	if in.Partners.IsSet() {
+		if err := r.recordPartners(ctx, op, doc.ID, ids(model.OrganizationID, rec.Partners)); err != nil {
+			return nil, err
+		}
+	}
 	return doc, nil
+}
+
+// recordPartners makes id's partners exactly want, where the other side records the partnership:
+// id's own document, written already, records the partners whose ids sort after it
+// (model.PartnershipOwner); each of the others gains or loses id in a write of its own. A change
+// of several partnerships is several atomic writes, each whole: stopped half way, it leaves some
+// partnerships changed and none split, and running it again finishes it.
+func (r *Resolver) recordPartners(ctx context.Context, op *store.Operation, id string, want []string) error {
+	recording, err := r.Store.FindOrganizations(ctx, store.OrganizationsByPartner.On(id))
+	if err != nil {
+		return err
+	}
+	change := func(owner string, add bool) error {
+		_, err := edit(ctx, r, op, r.Store.FindOrganizations, owner, func(o *model.Organization) (err error) {
+			o.PartnerIDs, err = toggle(o.PartnerIDs, id, add)
+			return err
+		})
+		return err
+	}
+	for _, p := range want {
+		if owner, _ := model.PartnershipOwner(id, p); owner == p && !slices.ContainsFunc(recording, func(o *model.Organization) bool { return o.ID == p }) {
+			if err := change(p, true); err != nil {
+				return err
+			}
+		}
+	}
+	for _, o := range recording {
+		if !slices.Contains(want, o.ID) {
+			if err := change(o.ID, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // keepStored carries over what an update does not change: when the record was made, and whether
@@ -145,7 +189,7 @@ func archive[T any, P interface {
 		action = "archive" + typ
 	}
 	doc.SetArchived(archivedAt(r, on))
-	if err := r.write(ctx, actor, action, cur, doc); err != nil {
+	if err := r.write(ctx, r.operation(actor, action), cur, doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -156,7 +200,7 @@ func (r *Resolver) editOrganization(ctx context.Context, action, id string, chan
 	if err != nil {
 		return nil, err
 	}
-	return edit(ctx, r, actor, action, r.Store.FindOrganizations, id, change)
+	return edit(ctx, r, r.operation(actor, action), r.Store.FindOrganizations, id, change)
 }
 
 func (r *Resolver) membership(ctx context.Context, action, org, alliance string, add bool) (*model.Organization, error) {
@@ -182,10 +226,21 @@ func (r *Resolver) partnership(ctx context.Context, action, org, partner string,
 	if err := r.mustExist(ctx, "partner", partner, model.OrganizationPrefix); err != nil {
 		return nil, err
 	}
-	return r.editOrganization(ctx, action, org, func(o *model.Organization) (err error) {
-		o.PartnerIDs, err = toggle(o.PartnerIDs, partner, add)
+	// The partnership is one fact in one document, the owner's: one atomic write either way.
+	owner, other := model.PartnershipOwner(org, partner)
+	if owner != org {
+		if err := r.mustExist(ctx, "organization", org, model.OrganizationPrefix); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := r.editOrganization(ctx, action, owner, func(o *model.Organization) (err error) {
+		o.PartnerIDs, err = toggle(o.PartnerIDs, other, add)
 		return err
 	})
+	if err != nil || owner == org {
+		return doc, err
+	}
+	return current(ctx, r.Store.FindOrganizations, org, nil)
 }
 
 // Events.
@@ -204,7 +259,7 @@ func (r *Resolver) createEvent(ctx context.Context, in model.CreateEventInput) (
 	if doc == nil || err != nil {
 		return nil, err
 	}
-	if err := r.write(ctx, actor, "createEvent", nil, doc); err != nil {
+	if err := r.write(ctx, r.operation(actor, "createEvent"), nil, doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -246,7 +301,7 @@ func (r *Resolver) updateEvent(ctx context.Context, id string, version int, in m
 		return nil, err
 	}
 	doc.CreatedAt, doc.Archived, doc.ArchivedAt = cur.CreatedAt, cur.Archived, cur.ArchivedAt
-	if err := r.write(ctx, actor, "updateEvent", cur, doc); err != nil {
+	if err := r.write(ctx, r.operation(actor, "updateEvent"), cur, doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -301,11 +356,11 @@ func (r *Resolver) role(ctx context.Context, action, event, actorID string, orga
 		return err
 	}
 	if prefix, _, _ := model.SplitID(actorID); prefix == model.AlliancePrefix {
-		_, err = edit(ctx, r, who, action, r.Store.FindAlliances, actorID, func(a *model.Alliance) error {
+		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindAlliances, actorID, func(a *model.Alliance) error {
 			return toggleEvent(&a.OrganizedEventIDs, &a.ParticipatedEventIDs)
 		})
 	} else {
-		_, err = edit(ctx, r, who, action, r.Store.FindOrganizations, actorID, func(o *model.Organization) error {
+		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindOrganizations, actorID, func(o *model.Organization) error {
 			return toggleEvent(&o.OrganizedEventIDs, &o.ParticipatedEventIDs)
 		})
 	}
@@ -334,7 +389,7 @@ func (r *Resolver) createHub(ctx context.Context, in model.CreateHubInput) (*mod
 	if doc == nil || err != nil {
 		return nil, err
 	}
-	if err := r.write(ctx, actor, "createHub", nil, doc); err != nil {
+	if err := r.write(ctx, r.operation(actor, "createHub"), nil, doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -379,7 +434,7 @@ func (r *Resolver) updateHub(ctx context.Context, id string, version int, in mod
 		return nil, err
 	}
 	doc.CreatedAt, doc.Archived, doc.ArchivedAt = cur.CreatedAt, cur.Archived, cur.ArchivedAt
-	if err := r.write(ctx, actor, "updateHub", cur, doc); err != nil {
+	if err := r.write(ctx, r.operation(actor, "updateHub"), cur, doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -425,7 +480,7 @@ func (r *Resolver) host(ctx context.Context, action, hub, org string, add bool) 
 	if err := r.mustExist(ctx, "organization", org, model.OrganizationPrefix); err != nil {
 		return nil, err
 	}
-	return edit(ctx, r, actor, action, r.Store.FindHubs, hub, func(h *model.Hub) (err error) {
+	return edit(ctx, r, r.operation(actor, action), r.Store.FindHubs, hub, func(h *model.Hub) (err error) {
 		if h.HostIDs, err = toggle(h.HostIDs, org, add); err != nil {
 			return err
 		}

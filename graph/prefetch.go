@@ -367,10 +367,12 @@ var edges = map[string]map[string]edge{
 		},
 		"partners": {
 			need: func(v *loaders.Level, p any, _ args) {
-				v.ByRef(store.OrganizationsByPartner, p.(*model.Organization).ID)
+				o := p.(*model.Organization)
+				v.ByRef(store.OrganizationsByPartner, o.ID)
+				v.ByID(store.OrganizationCollection, o.PartnerIDs...)
 			},
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return organizationsVia(ctx, store.OrganizationsByPartner, p.(*model.Organization).ID, a.org())
+				return partnersOf(ctx, p.(*model.Organization), a.org())
 			},
 		},
 		"events": {

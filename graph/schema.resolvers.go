@@ -204,7 +204,7 @@ func (r *organizationResolver) Alliances(ctx context.Context, obj *model.Organiz
 
 // Partners is the resolver for the partners field.
 func (r *organizationResolver) Partners(ctx context.Context, obj *model.Organization, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	return organizationsVia(ctx, store.OrganizationsByPartner, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return partnersOf(ctx, obj, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.

@@ -161,9 +161,9 @@ func TestAuditTrail(t *testing.T) {
 	s := newTestServer(t, 1)
 	k := s.keys()
 	s.mustWrite(k.curator, `mutation($in: CreateOrganizationInput!) { createOrganization(input: $in) { id } }`,
-		map[string]any{"in": map[string]any{"slug": "audit-trail-org", "name": "Audit Trail Org", "kind": "MEMBER",
+		map[string]any{"in": map[string]any{"slug": "trail-audit-org", "name": "Audit Trail Org", "kind": "MEMBER",
 			"partners": []string{orgA}, "sources": sources()}}, nil)
-	s.mustWrite(k.curator, `mutation { updateOrganization(id: "organization:audit-trail-org", version: 1, input: {city: "Tucson", state: "AZ"}) { id } }`, nil, nil)
+	s.mustWrite(k.curator, `mutation { updateOrganization(id: "organization:trail-audit-org", version: 1, input: {city: "Tucson", state: "AZ"}) { id } }`, nil, nil)
 
 	const trail = `query($f: AuditFilter, $first: Int, $after: String) { auditLog(filter: $f, first: $first, after: $after) {
 		totalCount pageInfo { hasNextPage endCursor }
@@ -187,7 +187,7 @@ func TestAuditTrail(t *testing.T) {
 			Edges []struct{ Node entry }
 		}
 	}
-	s.mustWrite(k.admin, trail, map[string]any{"f": map[string]any{"entity": "organization:audit-trail-org"}}, &out)
+	s.mustWrite(k.admin, trail, map[string]any{"f": map[string]any{"entity": "organization:trail-audit-org"}}, &out)
 	got := out.AuditLog.Edges
 	if out.AuditLog.TotalCount != 2 || len(got) != 2 {
 		t.Fatalf("entries of the new organization: %d (%+v); want 2", out.AuditLog.TotalCount, got)
@@ -201,14 +201,15 @@ func TestAuditTrail(t *testing.T) {
 		update.Before["version"] != 1.0 || update.After["version"] != 2.0 || update.After["stateId"] != "state:AZ" {
 		t.Errorf("update entry: before %v after %v", update.Before, update.After)
 	}
-	// The partner that the new organization named was brought in step, in the same operation.
+	// The partner that the new organization named records the partnership (its id sorts first),
+	// written in the same operation.
 	s.mustWrite(k.admin, trail, map[string]any{"f": map[string]any{"operation": create.Operation}}, &out)
 	var entities []string
 	for _, e := range out.AuditLog.Edges {
 		entities = append(entities, e.Node.Entity)
 	}
 	slices.Sort(entities)
-	if want := []string{"organization:audit-trail-org", orgA}; !slices.Equal(entities, want) {
+	if want := []string{orgA, "organization:trail-audit-org"}; !slices.Equal(entities, want) {
 		t.Errorf("entries of the create operation: %v; want %v", entities, want)
 	}
 	// Paging: one entry at a time, newest first, without repeats.
@@ -221,7 +222,7 @@ func TestAuditTrail(t *testing.T) {
 		}
 		after = out.AuditLog.PageInfo.EndCursor
 	}
-	if len(seen) != 3 || seen[0] != "updateOrganization organization:audit-trail-org" || slices.Compact(slices.Clone(seen))[2] != seen[2] {
+	if len(seen) != 3 || seen[0] != "updateOrganization organization:trail-audit-org" || slices.Compact(slices.Clone(seen))[2] != seen[2] {
 		t.Errorf("pages of one: %v", seen)
 	}
 }

@@ -59,9 +59,10 @@ func newTool(name, usage string, getenv func(string) string, stdout, stderr io.W
 	return t
 }
 
-// open opens the database the way the server does (indexes, upgrade, the bundled data in an
-// empty database), so that a command run before the first start of the server finds what the
-// server would, and finishes changes a stopped process left half done.
+// open opens the database the way the server does (see prepare), so that a command run before
+// the first start of the server finds what the server would. On the embedded database it holds
+// the data folder alone, as the server does: a command refuses to run beside a server on the same
+// folder (and says so) instead of writing under it.
 func (t *tool) open(ctx context.Context) (*database, error) {
 	logger := slog.New(slog.NewTextHandler(t.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	t.cfg.requestTimeout = 10 * time.Second
@@ -69,15 +70,7 @@ func (t *tool) open(ctx context.Context) (*database, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := db.store
-	err = errors.Join(s.EnsureIndexes(ctx), s.Upgrade(ctx))
-	if err == nil {
-		err = seed(ctx, s, logger, 1)
-	}
-	if err == nil {
-		_, err = s.Recover(ctx, time.Now(), time.Minute)
-	}
-	if err != nil {
+	if err := prepare(ctx, db.store, logger, 1); err != nil {
 		db.close()
 		return nil, err
 	}

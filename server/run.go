@@ -47,16 +47,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer db.close()
 
 	s := db.store
-	if err := s.EnsureIndexes(ctx); err != nil {
+	if err := prepare(ctx, s, logger, cfg.sampleScale); err != nil {
 		return err
 	}
-	if err := s.Upgrade(ctx); err != nil {
-		return err
-	}
-	if err := seed(ctx, s, logger, cfg.sampleScale); err != nil {
-		return err
-	}
-	go recoverChanges(ctx, s, logger, cfg.requestTimeout)
 
 	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
@@ -136,7 +129,9 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 	}
 	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph",
 		Monitor: combineMonitors(m.dbMonitor(), tr.dbMonitor()), PoolMonitor: m.pool.monitor(),
-		MaxPoolSize: defaultMaxPoolSize, MinPoolSize: defaultMinPoolSize})
+		MaxPoolSize: defaultMaxPoolSize, MinPoolSize: defaultMinPoolSize,
+		// The embedded database is this process's alone: its data folder is locked while it runs.
+		Exclusive: d.embedded != nil})
 	if err != nil {
 		if d.embedded != nil {
 			d.embedded.Close()
@@ -151,6 +146,26 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 		logger.Info("database", "kind", "MongoDB", "uri", redactURI(uri), "database", cfg.database)
 	}
 	return d, nil
+}
+
+// prepare makes the database ready to serve: indexes and the shape of an earlier release's
+// documents (Upgrade), the bundled data in an empty database, and the changes that a stopped
+// process left claimed but unfinished completed (Settle), all before the first request.
+func prepare(ctx context.Context, s *store.Store, logger *slog.Logger, scale int) error {
+	if err := s.Upgrade(ctx, time.Now()); err != nil {
+		return err
+	}
+	if err := seed(ctx, s, logger, scale); err != nil {
+		return err
+	}
+	r, err := s.Settle(ctx, store.Actor{Name: "settle", Role: store.RoleAdmin}, time.Now())
+	if err != nil {
+		return fmt.Errorf("settle unfinished changes: %w", err)
+	}
+	if r.Completed > 0 || r.Hubs > 0 {
+		logger.Info("completed changes a stopped process left unfinished", "changes", r.Completed, "hubs_rebuilt", r.Hubs)
+	}
+	return nil
 }
 
 // seed loads the bundled data set, its sample part scale times over, into an empty database; it

@@ -66,9 +66,9 @@ var indexes = map[string][]mongo.IndexModel{
 		ordered("collection"),
 		ordered("operation"),
 		ordered("at"),
-	},
-	operationsColl: {
-		ordered("status"),
+		// One write per version of a record: the claim that makes concurrency optimistic.
+		unique("claim"),
+		ordered("pending"),
 	},
 }
 

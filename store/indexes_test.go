@@ -29,11 +29,10 @@ func TestIndexesCoverEveryQuery(t *testing.T) {
 		"events":    {"slug", "startDate", "stateSort", "createdAt", "updatedAt", "stateId"},
 		"alliances": {"slug", "nameKey", "organizedEventIds", "participatedEventIds"},
 		"states":    {"slug", "code", "nameKey"},
-		// the audit trail by any one of its filters (newest first by _id); keys by hash; the
-		// journal by status. Locks are found by _id only.
-		"audit":      {"entity", "actor", "action", "operation", "at"},
-		"keys":       {"hash"},
-		"operations": {"status"},
+		// the audit trail by any one of its filters (newest first by _id), by claim (unique: one
+		// write per version) and by pending (Settle); keys by hash.
+		"audit": {"entity", "actor", "action", "operation", "at", "claim", "pending"},
+		"keys":  {"hash"},
 	}
 	for coll, fields := range needs {
 		specs, err := client.Database(db.Name).Collection(coll).Indexes().ListSpecifications(t.Context())

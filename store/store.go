@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/event"
@@ -48,8 +49,10 @@ const (
 	metaColl          = "meta"
 	keysColl          = "keys"
 	auditColl         = "audit"
-	operationsColl    = "operations"
-	locksColl         = "locks"
+	// The collections of the change journal and write locks of earlier releases, which Upgrade
+	// drops.
+	operationsColl = "operations"
+	locksColl      = "locks"
 )
 
 // Config says which database to use and how to watch it.
@@ -67,12 +70,28 @@ type Config struct {
 	// MaxPoolSize and MinPoolSize bound each server's connection pool when the URI does not
 	// (its maxPoolSize and minPoolSize win); 0 leaves the driver's default.
 	MaxPoolSize, MinPoolSize uint64
+	// Exclusive says that this process alone writes the database (the embedded one, whose data
+	// folder it holds locked): a change claimed and not being applied here was left by a stopped
+	// process, and is completed at once (see write.go).
+	Exclusive bool
+	// ClaimTimeout is, on a shared database, how long a claimed change may take before another
+	// process completes it; 30 seconds when 0.
+	ClaimTimeout time.Duration
+	// Failpoint, when set, is called at each named step of a write ("claimed", "applied",
+	// "completed"), so that crash tests can stop the process exactly there.
+	Failpoint func(step string)
 }
 
 // Store reads and writes the coalition graph in one MongoDB database.
 type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
+
+	exclusive    bool
+	claimTimeout time.Duration
+	failpoint    func(step string)
+	inflight     sync.Map   // claim keys this process is applying
+	settling     sync.Mutex // one settle at a time
 }
 
 // Open connects to the deployment in cfg and checks that it answers. It does not create indexes
@@ -107,7 +126,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(cfg.Database)}
+	s := &Store{client: client, db: client.Database(cfg.Database), exclusive: cfg.Exclusive,
+		claimTimeout: cfg.ClaimTimeout, failpoint: cfg.Failpoint}
+	if s.claimTimeout <= 0 {
+		s.claimTimeout = 30 * time.Second
+	}
+	if s.failpoint == nil {
+		s.failpoint = func(string) {}
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("open store: %w", err)

@@ -4,16 +4,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"rootsgraph/graph/model"
 )
+
+// How a write is made, on every deployment (the embedded server, a standalone MongoDB, a replica
+// set) and with any number of processes writing:
+//
+//  1. Claim: the write's audit entry is inserted first, pending, with the document before and
+//     after and a claim key naming the record's life and the version the change starts from
+//     ("<id>@<created>/<from>"). The key is unique, so of the writers that read one version only
+//     one can insert it: that is the whole of optimistic concurrency, and it holds on the
+//     embedded server, whose conditional updates are a read then a write and not atomic. A
+//     creation's key is unique by itself; the record's own _id and slug decide between creators.
+//  2. Apply: the claim's holder writes the record (insert, replace or delete).
+//  3. Complete: the entry's pending mark is removed.
+//
+// No lock exists that a crash could leave behind: a claim is never released, only completed. A
+// process stopped between 1 and 3 leaves a pending entry whose after-image is the decided change;
+// Settle (at start, before serving) and the next writer of the record complete it (redo), which
+// is idempotent: it is applied only while the record is still at the claimed version. So every
+// document written has its audit entry, written before it, and no record is blocked: a writer
+// that finds a stopped process's claim completes it and answers CONFLICT, and the next try
+// succeeds.
+//
+// Whether a claim's process has stopped: on a database this process owns alone (the embedded one,
+// whose data folder it holds locked), a claim it is not applying itself is from a stopped
+// process. On a shared deployment it cannot know, so only claims older than the claim timeout are
+// completed by others; a crash there blocks the record's edits for at most that long.
 
 // ConflictError is a write that collided with the current data: a stale version, or a slug that
 // another record took. Its message is safe to show to the user and says what to do.
@@ -40,337 +65,436 @@ type Actor struct {
 // or *model.Alliance.
 type Writable = model.Versioned
 
-// meta returns the collection and version of a writable document.
-func meta(doc Writable) (coll string, version int) {
+// collectionOf returns the collection of a writable document.
+func collectionOf(doc Writable) string {
 	switch doc.(type) {
 	case *model.Organization:
-		return organizationsColl, doc.GetVersion()
+		return organizationsColl
 	case *model.Event:
-		return eventsColl, doc.GetVersion()
+		return eventsColl
 	case *model.Hub:
-		return hubsColl, doc.GetVersion()
+		return hubsColl
 	case *model.Alliance:
-		return alliancesColl, doc.GetVersion()
+		return alliancesColl
 	}
 	panic(fmt.Sprintf("store: %T is not writable", doc))
 }
 
-// stamp gives doc the version and instant of the write that stores it. Versions and times are
-// stamped by the store, never by the caller, so that a version names exactly one state of the
-// record.
-func stamp(doc Writable, version int, at time.Time) { doc.Stamp(version, at) }
+// Operation is one change as the audit trail groups it: a mutation with every document it wrote
+// (partners, hubs brought in step), or a whole import.
+type Operation struct {
+	ID        bson.ObjectID
+	At        time.Time
+	Actor     Actor
+	Action    string
+	createdAt time.Time // when new records of the operation are made
+}
+
+// NewOperation begins a change by actor, named action (a mutation's name, "import"), at now.
+func NewOperation(actor Actor, action string, now time.Time) *Operation {
+	now = now.UTC().Truncate(time.Millisecond)
+	return &Operation{ID: bson.NewObjectID(), At: now, Actor: actor, Action: action, createdAt: now}
+}
 
 // Write stores after in place of before, the version of the same record that the change was
-// computed from (nil for a new record), then brings up to date the records that copy from it, and
-// records every document it wrote in the audit trail. It fails with a ConflictError, having written
-// nothing, when the record is no longer at before's version, or when a new record's slug is taken.
-//
-// The embedded server has no transactions, so a change of several documents is ordered for
-// crashes instead: an operation is journaled (pending) before the first write and marked done after
-// the last; the record itself is written first, in one conditional write; what follows only makes
-// other records agree with it (a partner listing it back, a hub's copy of its host's fields), is
-// idempotent, and is finished by Recover if the process stops half way. No step leaves a reference
-// to a record that does not exist: records are archived, never deleted, by mutations.
-func (s *Store) Write(ctx context.Context, actor Actor, action string, before, after Writable, now time.Time) error {
-	now = now.UTC().Truncate(time.Millisecond)
-	coll, _ := meta(after)
-	version := 0 // a new record
-	if before != nil {
-		_, version = meta(before)
-	}
-	stamp(after, version+1, now)
-	op := &operation{
-		ID: bson.NewObjectID(), At: now, Actor: actor.Name, Role: actor.Role, Action: action,
-		RequestID: actor.RequestID, Status: opPending, Collection: coll, Entity: after.GetID(), Version: version + 1,
-	}
-	op.followUps(before, after)
-	if _, err := s.coll(operationsColl).InsertOne(ctx, op); err != nil {
-		return dbErr("journal "+action, err)
-	}
-	if err := s.writeFirst(ctx, coll, version, after); err != nil {
-		// Nothing was written: the operation did not happen.
-		_, _ = s.coll(operationsColl).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: op.ID}})
+// computed from (nil for a new record), records it in the audit trail, and brings in step the
+// hubs that copy fields from it, all before it returns. It fails with a ConflictError, having
+// written nothing, when the record is no longer at before's version, or when a new record's id or
+// slug is taken.
+func (s *Store) Write(ctx context.Context, op *Operation, before, after Writable) error {
+	if err := s.writeOne(ctx, op, before, after); err != nil {
 		return err
 	}
-	if err := s.audit(ctx, op, coll, before, after); err != nil {
-		return err
-	}
-	return s.finish(ctx, op, now)
+	return s.derive(ctx, op, before, after)
 }
 
-// writeFirst is the conditional write of an operation's record: an insert for a new one, a
-// replacement of exactly the version it was computed from otherwise.
-func (s *Store) writeFirst(ctx context.Context, coll string, from int, doc Writable) error {
-	c := s.coll(coll)
+// writeOne claims, applies and completes one document's change (see the top of this file).
+func (s *Store) writeOne(ctx context.Context, op *Operation, before, after Writable) error {
+	e, err := op.claim(before, after)
+	if err != nil {
+		return err
+	}
+	if err := s.take(ctx, e); err != nil {
+		return err
+	}
+	defer s.inflight.Delete(e.Claim)
+	s.failpoint("claimed")
+	if err := s.apply(ctx, e); err != nil {
+		return err
+	}
+	s.failpoint("applied")
+	return s.complete(ctx, e.ID)
+}
+
+// claim stamps after (the store, never the caller, gives versions and times, so that a version
+// names exactly one state of the record) and returns the change's audit entry, pending.
+func (op *Operation) claim(before, after Writable) (*AuditEntry, error) {
+	doc, from := after, 0
+	if before != nil {
+		doc, from = before, before.GetVersion()
+	}
+	if after != nil {
+		at := op.At
+		if from == 0 {
+			at = op.createdAt
+		}
+		after.Stamp(from+1, at)
+	}
+	e := &AuditEntry{
+		ID: bson.NewObjectID(), Operation: op.ID, At: op.At, Actor: op.Actor.Name, Role: op.Actor.Role,
+		Action: op.Action, RequestID: op.Actor.RequestID, Collection: collectionOf(doc), Entity: doc.GetID(),
+		From: from, Pending: true, ClaimedAt: time.Now().UTC(),
+	}
 	if from == 0 {
-		_, err := c.InsertOne(ctx, doc)
-		if mongo.IsDuplicateKeyError(err) {
-			return conflictf("%s already exists, or another record has its slug: choose another slug", doc.GetID())
+		e.Claim = doc.GetID() + "@new/" + e.ID.Hex()
+	} else {
+		e.Claim = claimKey(doc.GetID(), before.GetCreatedAt(), from)
+	}
+	var err error
+	if before != nil {
+		if e.Before, err = bson.Marshal(before); err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
 		}
-		if err != nil {
-			return dbErr("insert "+doc.GetID(), err)
+	}
+	if after != nil {
+		if e.After, err = bson.Marshal(after); err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
 		}
+	}
+	return e, nil
+}
+
+// claimKey names the change of the record id, in its life that began at created, from version
+// from: one such change can ever be made.
+func claimKey(id string, created time.Time, from int) string {
+	return fmt.Sprintf("%s@%d/%d", id, created.UnixMilli(), from)
+}
+
+// take inserts the claim e, or answers why another write holds it.
+func (s *Store) take(ctx context.Context, e *AuditEntry) error {
+	s.inflight.Store(e.Claim, true)
+	err := retryBusy(ctx, func() error {
+		_, err := s.coll(auditColl).InsertOne(ctx, e)
+		return err
+	})
+	if err == nil {
 		return nil
 	}
-	cur, err := s.replaceVersion(ctx, coll, from, doc)
+	s.inflight.Delete(e.Claim)
+	if !mongo.IsDuplicateKeyError(err) {
+		return dbErr("audit "+e.Action, err)
+	}
+	return s.taken(ctx, e)
+}
+
+// taken answers a write whose claim another write holds: always a conflict, after completing the
+// other write when its process has stopped, so that the next try finds the record free.
+func (s *Store) taken(ctx context.Context, e *AuditEntry) error {
+	cur, err := s.lifeOf(ctx, e.Collection, e.Entity)
 	switch {
-	case errors.Is(err, errLocked):
-		return conflictf("%s is being changed by someone else right now: read it again and reapply your change", doc.GetID())
-	case mongo.IsDuplicateKeyError(err):
-		return conflictf("another record already has the slug of %s: choose another slug", doc.GetID())
 	case errors.Is(err, ErrNotFound):
-		return fmt.Errorf("%s: %w", doc.GetID(), ErrNotFound)
+		return conflictf("%s was removed since you read it", e.Entity)
 	case err != nil:
-		return dbErr("replace "+doc.GetID(), err)
-	case cur != from:
+		return err
+	case cur.Version != e.From || !cur.CreatedAt.Equal(e.created()):
 		return conflictf("%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change",
-			doc.GetID(), cur, from)
+			e.Entity, cur.Version, e.From)
 	}
-	return nil
-}
-
-// Operation statuses.
-const (
-	opPending   = "pending"
-	opDone      = "done"
-	opAbandoned = "abandoned"
-)
-
-// operation is the journal entry of one change: written before its first write and marked done
-// after its last, it says what remains to be done when a change was cut short.
-type operation struct {
-	ID         bson.ObjectID `bson:"_id"`
-	At         time.Time     `bson:"at"`
-	Actor      string        `bson:"actor"`
-	Role       string        `bson:"role"`
-	Action     string        `bson:"action"`
-	RequestID  string        `bson:"requestId,omitempty"`
-	Status     string        `bson:"status"`
-	Collection string        `bson:"collection"`
-	Entity     string        `bson:"entity"`
-	// Version is what the entity's first write makes it: a record at this version or later shows
-	// that the write happened.
-	Version int `bson:"version"`
-	// PartnersAdded and PartnersRemoved are the organizations that must list the entity as a
-	// partner, or stop listing it.
-	PartnersAdded   []string `bson:"partnersAdded,omitempty"`
-	PartnersRemoved []string `bson:"partnersRemoved,omitempty"`
-	// Hosting: the hubs the entity hosts copy fields from it and must be brought up to date.
-	Hosting bool `bson:"hosting,omitempty"`
-}
-
-// followUps says what must change elsewhere after an organization changes: the partners it
-// gained or lost must list it or stop listing it, and the hubs it hosts must copy its new
-// alliances, communities and issues (or drop them, once it is archived).
-func (op *operation) followUps(before, after Writable) {
-	o, ok := after.(*model.Organization)
-	if !ok {
-		return
+	other, err := findOne[AuditEntry](ctx, s.coll(auditColl), bson.D{{Key: "claim", Value: e.Claim}})
+	if errors.Is(err, ErrNotFound) {
+		return conflictf("%s is being changed by someone else right now: read it again and reapply your change", e.Entity)
 	}
-	var b model.Organization
-	if before != nil {
-		b = *before.(*model.Organization)
-	}
-	for _, p := range o.PartnerIDs {
-		if !slices.Contains(b.PartnerIDs, p) {
-			op.PartnersAdded = append(op.PartnersAdded, p)
-		}
-	}
-	for _, p := range b.PartnerIDs {
-		if !slices.Contains(o.PartnerIDs, p) {
-			op.PartnersRemoved = append(op.PartnersRemoved, p)
-		}
-	}
-	op.Hosting = before != nil && (o.Archived != b.Archived || !slices.Equal(o.AllianceIDs, b.AllianceIDs) ||
-		!slices.Equal(o.Communities, b.Communities) || !slices.Equal(o.Issues, b.Issues))
-}
-
-// finish does an operation's follow-ups and marks it done. Each follow-up reads what is there now
-// and changes only what disagrees, so doing it twice does no harm.
-func (s *Store) finish(ctx context.Context, op *operation, now time.Time) error {
-	for _, p := range op.PartnersAdded {
-		if err := s.syncPartner(ctx, op, p, true, now); err != nil {
-			return err
-		}
-	}
-	for _, p := range op.PartnersRemoved {
-		if err := s.syncPartner(ctx, op, p, false, now); err != nil {
-			return err
-		}
-	}
-	if op.Hosting {
-		if err := s.syncHubsOf(ctx, op, op.Entity, now); err != nil {
-			return err
-		}
-	}
-	_, err := s.coll(operationsColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: op.ID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: opDone}}}})
-	if err != nil {
-		return dbErr("journal "+op.Action, err)
-	}
-	return nil
-}
-
-// maxRetries bounds how often a follow-up rereads a record that changed under it.
-const maxRetries = 20
-
-// syncPartner makes the organization partnerID list (add) or stop listing (!add) the operation's
-// entity as a partner. A partner that no longer exists needs nothing.
-func (s *Store) syncPartner(ctx context.Context, op *operation, partnerID string, add bool, now time.Time) error {
-	return update(ctx, s, op, organizationsColl, partnerID, now, func(p *model.Organization) bool {
-		has := slices.Contains(p.PartnerIDs, op.Entity)
-		switch {
-		case add && !has:
-			p.PartnerIDs = append(slices.Clone(p.PartnerIDs), op.Entity)
-			slices.Sort(p.PartnerIDs)
-		case !add && has:
-			p.PartnerIDs = slices.DeleteFunc(slices.Clone(p.PartnerIDs), func(id string) bool { return id == op.Entity })
-		default:
-			return false
-		}
-		return true
-	})
-}
-
-// syncHubsOf recomputes what the hubs that hostID hosts copy from their hosts.
-func (s *Store) syncHubsOf(ctx context.Context, op *operation, hostID string, now time.Time) error {
-	hubs, err := s.FindHubs(ctx, HubsByHost.On(hostID))
 	if err != nil {
 		return err
 	}
-	for _, h := range hubs {
-		var readErr error
-		err := update(ctx, s, op, hubsColl, h.ID, now, func(h *model.Hub) bool {
-			hosts, err := s.FindOrganizations(ctx, ByID(h.HostIDs...))
-			if err != nil {
-				readErr = err
-				return false
-			}
-			was := *h
-			h.SetHostFields(hosts)
-			return !slices.Equal(was.AllianceIDs, h.AllianceIDs) || !slices.Equal(was.Communities, h.Communities) ||
-				!slices.Equal(was.Issues, h.Issues)
-		})
-		if err := errors.Join(err, readErr); err != nil {
-			return err
+	if !s.stopped(other) {
+		return conflictf("%s is being changed by %s right now (%s): read it again in a moment and reapply your change",
+			e.Entity, other.Actor, other.Action)
+	}
+	if err := s.settle(ctx, other); err != nil {
+		return err
+	}
+	return conflictf("%s had a change by %s (%s) that a stopped process left unfinished; it is now complete: read the record again and reapply your change",
+		e.Entity, other.Actor, other.Action)
+}
+
+// stopped reports whether the process that claimed e can no longer be applying it.
+func (s *Store) stopped(e *AuditEntry) bool {
+	if s.exclusive {
+		_, mine := s.inflight.Load(e.Claim)
+		return !mine
+	}
+	return time.Since(e.ClaimedAt) > s.claimTimeout
+}
+
+// apply makes the claimed change e. On a database this process owns, the claim's holder is the
+// only writer of the record at that version, so the record is asked by _id alone (the embedded
+// server uses its index for nothing else). On a shared one, a claim may be completed by another
+// process too, so the write also names the version, which MongoDB checks atomically; a write that
+// matches nothing was completed already.
+func (s *Store) apply(ctx context.Context, e *AuditEntry) error {
+	c := s.coll(e.Collection)
+	filter := bson.D{{Key: "_id", Value: e.Entity}}
+	if !s.exclusive && e.From > 0 {
+		filter = append(filter, bson.E{Key: "version", Value: e.From})
+	}
+	err := retryBusy(ctx, func() error {
+		var err error
+		switch {
+		case e.From == 0:
+			_, err = c.InsertOne(ctx, e.After)
+		case e.After == nil:
+			_, err = c.DeleteOne(ctx, filter)
+		default:
+			_, err = c.ReplaceOne(ctx, filter, e.After)
 		}
+		return err
+	})
+	if mongo.IsDuplicateKeyError(err) {
+		// The change cannot be made: another record has the id or the slug. It did not happen,
+		// so its claim, which nobody else can hold, goes.
+		if verr := s.void(ctx, e); verr != nil {
+			return verr
+		}
+		return conflictf("%s already exists, or another record has its slug: choose another slug", e.Entity)
+	}
+	if err != nil {
+		return dbErr("write "+e.Entity, err)
 	}
 	return nil
 }
 
-// update applies change to the current version of the document id and writes it back if change
-// says it changed something, rereading and trying again when another write got there first.
-func update[T any, P interface {
-	*T
-	Writable
-}](ctx context.Context, s *Store, op *operation, coll, id string, now time.Time, change func(P) bool) error {
-	for range maxRetries {
-		cur, err := findOne[T](ctx, s.coll(coll), bson.D{{Key: "_id", Value: id}})
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
+// complete marks the claim id done.
+func (s *Store) complete(ctx context.Context, ids ...bson.ObjectID) error {
+	err := retryBusy(ctx, func() error {
+		_, err := s.coll(auditColl).UpdateMany(ctx, in2("_id", ids),
+			bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
+		return err
+	})
+	if err != nil {
+		return dbErr("audit", err)
+	}
+	s.failpoint("completed")
+	return nil
+}
+
+// void removes the claim of a change that could not be made.
+func (s *Store) void(ctx context.Context, e *AuditEntry) error {
+	_, err := s.coll(auditColl).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: e.ID}})
+	if err != nil {
+		return dbErr("audit", err)
+	}
+	return nil
+}
+
+func in2(field string, ids []bson.ObjectID) bson.D {
+	if len(ids) == 1 {
+		return bson.D{{Key: field, Value: ids[0]}}
+	}
+	return bson.D{{Key: field, Value: bson.D{{Key: "$in", Value: ids}}}}
+}
+
+// life is what says which version of which life of a record is stored.
+type life struct {
+	Version   int       `bson:"version"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+// lifeOf returns the version and creation time of the record id, asked by _id alone;
+// ErrNotFound when there is none.
+func (s *Store) lifeOf(ctx context.Context, coll, id string) (*life, error) {
+	return findOne[life](ctx, s.coll(coll), bson.D{{Key: "_id", Value: id}})
+}
+
+// settle completes the claim e of a stopped process: the change is applied if the record is still
+// at the version it was claimed from (in the same life), and the entry is marked complete. A
+// creation that can no longer be made is voided. Settles run one at a time in a process.
+func (s *Store) settle(ctx context.Context, e *AuditEntry) error {
+	s.settling.Lock()
+	defer s.settling.Unlock()
+	cur, err := s.lifeOf(ctx, e.Collection, e.Entity)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	switch {
+	case e.From == 0 && err != nil: // not created yet
+		if err := s.apply(ctx, e); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return nil // voided
+			}
 			return err
 		}
-		before := *cur
-		doc := P(cur)
-		if !change(doc) {
-			return nil
+	case e.From == 0 && !cur.CreatedAt.Equal(e.created()):
+		return s.void(ctx, e) // someone else created it
+	case e.From > 0 && err == nil && cur.Version == e.From && cur.CreatedAt.Equal(e.created()):
+		if err := s.apply(ctx, e); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return nil
+			}
+			return err
 		}
-		_, version := meta(doc)
-		stamp(doc, version+1, now)
-		at, err := s.replaceVersion(ctx, coll, version, doc)
-		if errors.Is(err, errLocked) {
+	}
+	// Otherwise it was applied: the record moved on from the claimed version, or was removed.
+	return s.complete(ctx, e.ID)
+}
+
+// created returns when the record that e changes was made, in the life e changes.
+func (e *AuditEntry) created() time.Time {
+	raw := e.Before
+	if raw == nil {
+		raw = e.After
+	}
+	t, _ := raw.Lookup("createdAt").TimeOK()
+	return t.UTC()
+}
+
+// SettleReport says what Settle did.
+type SettleReport struct {
+	// Completed is how many changes of stopped processes it completed.
+	Completed int
+	// Hubs is how many hubs' copies of their hosts' fields it brought in step.
+	Hubs int
+}
+
+// Settle completes the changes that stopped processes left claimed (all of them on a database
+// this process owns, those older than the claim timeout on a shared one), then rebuilds every
+// hub's copy of its hosts' fields from the hosts, writing only the hubs that differ. Both are
+// idempotent, and neither overwrites a live change: completing a claim writes only a record still
+// at the claimed version, and a hub is rewritten from the version it was read at. Servers and
+// commands call it once, when they open the database, before serving.
+func (s *Store) Settle(ctx context.Context, actor Actor, now time.Time) (SettleReport, error) {
+	var r SettleReport
+	pending, err := findAll[AuditEntry](ctx, s.coll(auditColl), bson.D{{Key: "pending", Value: true}},
+		bson.D{{Key: "claimedAt", Value: 1}, {Key: "_id", Value: 1}}, 0, 0)
+	if err != nil {
+		return r, err
+	}
+	for _, e := range pending {
+		if !s.stopped(e) {
 			continue
 		}
-		if errors.Is(err, ErrNotFound) {
-			return nil // removed meanwhile: nothing left to bring in step
+		if err := s.settle(ctx, e); err != nil {
+			return r, err
 		}
+		r.Completed++
+	}
+	r.Hubs, err = s.rebuildHubs(ctx, NewOperation(actor, "settle", now))
+	return r, err
+}
+
+// derive brings in step, after a write, the hubs that copy fields from the written record: the
+// hubs an organization hosts when its alliances, communities, issues or archiving changed, and a
+// written hub itself. A hub is rebuilt from its hosts as they are after the write, so whichever of
+// two concurrent writers (a host's, a hub's) finishes last has read the other's change.
+func (s *Store) derive(ctx context.Context, op *Operation, before, after Writable) error {
+	switch d := after.(type) {
+	case *model.Organization:
+		b, _ := before.(*model.Organization)
+		if b == nil || !hostFieldsDiffer(b, d) {
+			return nil
+		}
+		hubs, err := s.FindHubs(ctx, HubsByHost.On(d.ID))
 		if err != nil {
-			return dbErr("replace "+id, err)
-		}
-		if at == version {
-			return s.audit(ctx, op, coll, P(&before), doc)
-		}
-	}
-	return conflictf("%s kept changing while %s tried to bring it up to date: run the change again", id, op.Action)
-}
-
-// errLocked means that another write holds the record's version.
-var errLocked = errors.New("locked")
-
-// lock is held by the one write that changes a record from a version: its _id, "<id>@<version>",
-// is unique, so of writers that read the same version only one can insert it. A conditional
-// replace alone does not do: the embedded server reads and writes a replaceOne in two steps, so
-// two replaces of the same version can both match (seen: 3 of 20 concurrent updates applied). The
-// lock is removed once the write is done; a later writer of the old version then finds the record
-// moved on. A lock left by a stopped process is removed by Recover once stale.
-type lock struct {
-	ID string    `bson:"_id"`
-	At time.Time `bson:"at"`
-}
-
-// replaceVersion replaces the record at version from with doc, holding the record's lock for that
-// version, and returns the version it found (the write happened when that is from); errLocked
-// when another write holds the lock, ErrNotFound when the record is gone.
-func (s *Store) replaceVersion(ctx context.Context, coll string, from int, doc Writable) (int, error) {
-	id := fmt.Sprintf("%s@%d", doc.GetID(), from)
-	err := retryBusy(ctx, func() error {
-		_, err := s.coll(locksColl).InsertOne(ctx, lock{ID: id, At: time.Now()})
-		return err
-	})
-	if err != nil {
-		if mongo.IsDuplicateKeyError(err) {
-			return 0, errLocked
-		}
-		return 0, dbErr("lock "+doc.GetID(), err)
-	}
-	cur, err := s.writeAt(ctx, coll, doc.GetID(), from, doc)
-	// Unlock even when the request has ended: a lock left behind blocks the record until stale.
-	if _, uerr := s.coll(locksColl).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: id}}); uerr != nil && err == nil {
-		err = uerr
-	}
-	return cur, err
-}
-
-// writeAt replaces (doc) or deletes (doc nil) the record id if it is at version from, and returns
-// the version it found: the write happened when that is from; ErrNotFound when the record is gone.
-// The caller holds the record's lock for that version, so no other write can change it between the
-// check and the write. Both are asked by _id alone: the embedded server uses its index only for a
-// filter on _id and nothing else, and scans the whole collection for {_id, version} (about 250 ms
-// a write at 5,000 organizations, against 5-10 ms).
-func (s *Store) writeAt(ctx context.Context, coll, id string, from int, doc Writable) (int, error) {
-	cur, err := s.versionOf(ctx, coll, id)
-	if err != nil || cur != from {
-		return cur, err
-	}
-	c, byID := s.coll(coll), bson.D{{Key: "_id", Value: id}}
-	err = retryBusy(ctx, func() error {
-		if doc == nil {
-			_, err := c.DeleteOne(ctx, byID)
 			return err
 		}
-		_, err := c.ReplaceOne(ctx, byID, doc)
-		return err
-	})
-	return cur, err // the caller says what it was doing
+		for _, h := range hubs {
+			if err := s.deriveHub(ctx, op, h.ID); err != nil {
+				return err
+			}
+		}
+	case *model.Hub:
+		return s.deriveHub(ctx, op, d.ID)
+	}
+	return nil
 }
 
-// versionOf returns the version of the record id, asked by _id alone; ErrNotFound when there is
-// none.
-func (s *Store) versionOf(ctx context.Context, coll, id string) (int, error) {
-	var cur struct {
-		Version int `bson:"version"`
+func hostFieldsDiffer(a, b *model.Organization) bool {
+	return a.Archived != b.Archived || !slices.Equal(a.AllianceIDs, b.AllianceIDs) ||
+		!slices.Equal(a.Communities, b.Communities) || !slices.Equal(a.Issues, b.Issues)
+}
+
+// maxRetries bounds how often a derived write rereads a record that changed under it.
+const maxRetries = 100
+
+// deriveHub rebuilds the hub id's copy of its hosts' fields from the hosts, rereading and trying
+// again when another write got there first.
+func (s *Store) deriveHub(ctx context.Context, op *Operation, id string) error {
+	for range maxRetries {
+		h, err := findOne[model.Hub](ctx, s.coll(hubsColl), bson.D{{Key: "_id", Value: id}})
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var hosts []*model.Organization
+		if len(h.HostIDs) > 0 {
+			if hosts, err = s.FindOrganizations(ctx, ByID(h.HostIDs...)); err != nil {
+				return err
+			}
+		}
+		err = s.rederive(ctx, op, h, hosts)
+		if !errors.Is(err, ErrConflict) {
+			return err
+		}
+		pause(ctx)
 	}
-	err := s.coll(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, ErrNotFound
+	// Not a conflict: the change itself was written; the next Settle rebuilds the hub.
+	return fmt.Errorf("%s kept changing while %s brought it in step with its hosts", id, op.Action)
+}
+
+// rederive writes h with its hosts' fields recomputed, when they differ from what it holds.
+func (s *Store) rederive(ctx context.Context, op *Operation, h *model.Hub, hosts []*model.Organization) error {
+	next := *h
+	next.SetHostFields(hosts)
+	if slices.Equal(h.AllianceIDs, next.AllianceIDs) && slices.Equal(h.Communities, next.Communities) &&
+		slices.Equal(h.Issues, next.Issues) {
+		return nil
 	}
+	return s.writeOne(ctx, op, h, &next)
+}
+
+// rebuildHubs brings every hub's copy of its hosts' fields in step with the hosts, writing only
+// the hubs that differ, and returns how many it wrote: two commands when none does.
+func (s *Store) rebuildHubs(ctx context.Context, op *Operation) (int, error) {
+	all, err := findAll[model.Hub](ctx, s.coll(hubsColl), bson.D{}, nil, 0, 0)
 	if err != nil {
-		return 0, dbErr("read "+id, err)
+		return 0, err
 	}
-	return cur.Version, nil
+	orgs, err := findAll[model.Organization](ctx, s.coll(organizationsColl), bson.D{}, nil, 0, 0)
+	if err != nil {
+		return 0, err
+	}
+	byID := make(map[string]*model.Organization, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+	}
+	n := 0
+	for _, h := range all {
+		hosts := make([]*model.Organization, 0, len(h.HostIDs))
+		for _, id := range h.HostIDs {
+			hosts = append(hosts, byID[id])
+		}
+		next := *h
+		next.SetHostFields(hosts)
+		if slices.Equal(h.AllianceIDs, next.AllianceIDs) && slices.Equal(h.Communities, next.Communities) &&
+			slices.Equal(h.Issues, next.Issues) {
+			continue
+		}
+		if err := s.deriveHub(ctx, op, h.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// pause waits a short random while before a retry, so that writers that collided spread out.
+func pause(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Duration(1+rand.IntN(10)) * time.Millisecond):
+	}
 }
 
 // retryBusy runs a write again, a few times with a growing pause, while the embedded server
@@ -390,13 +514,4 @@ func retryBusy(ctx context.Context, write func() error) error {
 		}
 		pause *= 2
 	}
-}
-
-// removeStaleLocks removes the locks older than stale: their writers stopped before unlocking.
-func (s *Store) removeStaleLocks(ctx context.Context, now time.Time, stale time.Duration) error {
-	_, err := s.coll(locksColl).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: now.Add(-stale)}}}})
-	if err != nil {
-		return dbErr("remove stale locks", err)
-	}
-	return nil
 }

@@ -34,30 +34,33 @@ type Alliance struct {
 
 // Organization is a member organization, a partner, or the coalition itself.
 type Organization struct {
-	ID                   string           `bson:"_id"`
-	Slug                 string           `bson:"slug"`
-	Name                 string           `bson:"name"`
-	NameKey              string           `bson:"nameKey"`
-	Kind                 OrganizationKind `bson:"kind"`
-	PartnerRole          *PartnerRole     `bson:"partnerRole,omitempty"`
-	Description          *string          `bson:"description,omitempty"`
-	Website              *string          `bson:"website,omitempty"`
-	City                 *string          `bson:"city,omitempty"`
-	StateID              *string          `bson:"stateId,omitempty"`
-	Country              *string          `bson:"country,omitempty"` // the state's, for filters
-	Region               *string          `bson:"region,omitempty"`  // the state's, for filters
-	StateSort            string           `bson:"stateSort"`         // see StateSort
-	Lat                  *float64         `bson:"lat,omitempty"`
-	Lng                  *float64         `bson:"lng,omitempty"`
-	AllianceIDs          []string         `bson:"allianceIds"`
-	PartnerIDs           []string         `bson:"partnerIds"`
-	OrganizedEventIDs    []string         `bson:"organizedEventIds"`
-	ParticipatedEventIDs []string         `bson:"participatedEventIds"`
-	Communities          []Community      `bson:"communities"`
-	Issues               []Issue          `bson:"issues"`
-	Generations          []Generation     `bson:"generations"`
-	Sources              []*Source        `bson:"sources"`
-	Sample               bool             `bson:"sample"`
+	ID          string           `bson:"_id"`
+	Slug        string           `bson:"slug"`
+	Name        string           `bson:"name"`
+	NameKey     string           `bson:"nameKey"`
+	Kind        OrganizationKind `bson:"kind"`
+	PartnerRole *PartnerRole     `bson:"partnerRole,omitempty"`
+	Description *string          `bson:"description,omitempty"`
+	Website     *string          `bson:"website,omitempty"`
+	City        *string          `bson:"city,omitempty"`
+	StateID     *string          `bson:"stateId,omitempty"`
+	Country     *string          `bson:"country,omitempty"` // the state's, for filters
+	Region      *string          `bson:"region,omitempty"`  // the state's, for filters
+	StateSort   string           `bson:"stateSort"`         // see StateSort
+	Lat         *float64         `bson:"lat,omitempty"`
+	Lng         *float64         `bson:"lng,omitempty"`
+	AllianceIDs []string         `bson:"allianceIds"`
+	// PartnerIDs are the partnerships recorded on this organization: each partnership is stored
+	// once, on the partner whose id sorts first, and read both ways through the partnerIds index
+	// (see PartnershipOwner).
+	PartnerIDs           []string     `bson:"partnerIds"`
+	OrganizedEventIDs    []string     `bson:"organizedEventIds"`
+	ParticipatedEventIDs []string     `bson:"participatedEventIds"`
+	Communities          []Community  `bson:"communities"`
+	Issues               []Issue      `bson:"issues"`
+	Generations          []Generation `bson:"generations"`
+	Sources              []*Source    `bson:"sources"`
+	Sample               bool         `bson:"sample"`
 	// Version counts the writes to the record, from 1; an update names the version it read and
 	// fails with a conflict when the record has moved on (optimistic concurrency).
 	Version int `bson:"version"`
@@ -157,6 +160,9 @@ type Versioned interface {
 	Node
 	// GetVersion returns the version of the record's last write (from 1).
 	GetVersion() int
+	// GetCreatedAt returns when the record was made: with the id, it names one life of the
+	// record, which a removal ends and an import may begin again.
+	GetCreatedAt() time.Time
 	// Stamp records a write: the new version, and when (also when the record was made, for
 	// version 1).
 	Stamp(version int, at time.Time)
@@ -172,11 +178,17 @@ func stamp(version *int, created, updated *time.Time, v int, at time.Time) {
 // GetVersion returns the version of the alliance's last write.
 func (a *Alliance) GetVersion() int { return a.Version }
 
+// GetCreatedAt returns when the alliance was made.
+func (a *Alliance) GetCreatedAt() time.Time { return a.CreatedAt }
+
 // Stamp records a write of the alliance.
 func (a *Alliance) Stamp(v int, at time.Time) { stamp(&a.Version, &a.CreatedAt, &a.UpdatedAt, v, at) }
 
 // GetVersion returns the version of the organization's last write.
 func (o *Organization) GetVersion() int { return o.Version }
+
+// GetCreatedAt returns when the organization was made.
+func (o *Organization) GetCreatedAt() time.Time { return o.CreatedAt }
 
 // Stamp records a write of the organization.
 func (o *Organization) Stamp(v int, at time.Time) {
@@ -186,11 +198,17 @@ func (o *Organization) Stamp(v int, at time.Time) {
 // GetVersion returns the version of the event's last write.
 func (e *Event) GetVersion() int { return e.Version }
 
+// GetCreatedAt returns when the event was made.
+func (e *Event) GetCreatedAt() time.Time { return e.CreatedAt }
+
 // Stamp records a write of the event.
 func (e *Event) Stamp(v int, at time.Time) { stamp(&e.Version, &e.CreatedAt, &e.UpdatedAt, v, at) }
 
 // GetVersion returns the version of the hub's last write.
 func (h *Hub) GetVersion() int { return h.Version }
+
+// GetCreatedAt returns when the hub was made.
+func (h *Hub) GetCreatedAt() time.Time { return h.CreatedAt }
 
 // Stamp records a write of the hub.
 func (h *Hub) Stamp(v int, at time.Time) { stamp(&h.Version, &h.CreatedAt, &h.UpdatedAt, v, at) }
@@ -212,6 +230,28 @@ func (e *Event) SetArchived(at *time.Time) { e.Archived, e.ArchivedAt = at != ni
 
 // SetArchived archives the hub as of at, or restores it (nil).
 func (h *Hub) SetArchived(at *time.Time) { h.Archived, h.ArchivedAt = at != nil, at }
+
+// PartnershipOwner returns which of two organizations records their partnership (the one whose
+// id sorts first) and the other one. A partnership is one fact, so it is stored in one document,
+// and adding or removing it is one atomic write.
+func PartnershipOwner(a, b string) (owner, other string) {
+	if b < a {
+		return b, a
+	}
+	return a, b
+}
+
+// OwnedPartners returns the partners of id that its own document records: those whose id sorts
+// after id, sorted and distinct.
+func OwnedPartners(id string, partners []string) []string {
+	out := []string{}
+	for _, p := range sortedSet(partners) {
+		if p > id {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // SetHostFields sets the fields a hub copies from its hosts (alliances, communities, issues: the
 // union of theirs, sorted, for filters and coverage), leaving out archived hosts.

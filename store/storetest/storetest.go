@@ -152,7 +152,8 @@ func New(t testing.TB) *DB {
 	counter := &Counter{}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := store.Open(ctx, store.Config{URI: u, Database: name, Monitor: counter.Monitor()})
+	// The test's store is the only writer of its database, as the server is of the embedded one.
+	s, err := store.Open(ctx, store.Config{URI: u, Database: name, Monitor: counter.Monitor(), Exclusive: true})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}

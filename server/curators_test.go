@@ -371,12 +371,22 @@ func TestStaleVersionConflicts(t *testing.T) {
 }
 
 // TestConcurrentUpdates sends 20 updates of one record at once, all naming the same version, each
-// with its own city. Exactly the ones that succeed are applied: one of them, whose city the record
-// holds, at the next version, and the other 19 fail with CONFLICT; none is lost silently.
+// with its own city, through one server instance or spread over two on the same database. Exactly
+// the ones that succeed are applied: one of them, whose city the record holds, at the next
+// version, and the other 19 fail with CONFLICT; none is lost silently.
 func TestConcurrentUpdates(t *testing.T) {
-	t.Parallel()
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%dInstances", n), func(t *testing.T) {
+			t.Parallel()
+			concurrentUpdates(t, n)
+		})
+	}
+}
+
+func concurrentUpdates(t *testing.T, instances int) {
 	s := newTestServer(t, 1)
 	k := s.keys()
+	handlers, _ := s.instances(instances)
 	v := s.version(orgA)
 	const n = 20
 	type result struct {
@@ -389,7 +399,7 @@ func TestConcurrentUpdates(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			city := fmt.Sprintf("City %02d", i)
-			_, r := s.postAs("Bearer "+k.curator,
+			r := send(t, handlers[i%len(handlers)], k.curator,
 				`mutation($v: Int!, $city: String) { updateOrganization(id: "`+orgA+`", version: $v, input: {city: $city}) { version } }`,
 				map[string]any{"v": v, "city": city})
 			results[i] = result{city: city, ok: len(r.Errors) == 0, codes: errorCodes(r)}

@@ -92,6 +92,7 @@ type Store struct {
 	failpoint    func(step string)
 	inflight     sync.Map   // claim keys this process is applying
 	settling     sync.Mutex // one settle at a time
+	writing      sync.Mutex // one write at a time, when exclusive
 }
 
 // Open connects to the deployment in cfg and checks that it answers. It does not create indexes

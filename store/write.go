@@ -110,6 +110,12 @@ func (s *Store) Write(ctx context.Context, op *Operation, before, after Writable
 
 // writeOne claims, applies and completes one document's change (see the top of this file).
 func (s *Store) writeOne(ctx context.Context, op *Operation, before, after Writable) error {
+	if s.exclusive {
+		// The one process that owns the database serializes its writes: the embedded server
+		// would otherwise answer concurrent ones with SQLITE_BUSY and make them wait and retry.
+		s.writing.Lock()
+		defer s.writing.Unlock()
+	}
 	e, err := op.claim(before, after)
 	if err != nil {
 		return err

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"rootsgraph/store"
+	"rootsgraph/store/storetest"
+)
+
+// instances returns n handlers over the test's database, as n server instances behind a load
+// balancer would be: with one, the test server itself (its store owns the database, as the server
+// owns the embedded one); with more, each over a store of its own, shared.
+func (s *testServer) instances(n int) ([]http.Handler, []*store.Store) {
+	s.t.Helper()
+	if n == 1 {
+		return []http.Handler{s.handler}, []*store.Store{s.db.Store}
+	}
+	var hs []http.Handler
+	var ss []*store.Store
+	for range n {
+		st := s.db.Instance(s.t, 0)
+		hs = append(hs, newServer(slog.New(slog.DiscardHandler), st, testOptions()))
+		ss = append(ss, st)
+	}
+	return hs, ss
+}
+
+// send posts a GraphQL request with a key to h and returns the decoded answer.
+func send(t *testing.T, h http.Handler, key, query string, variables map[string]any) gqlResponse {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out gqlResponse
+	raw, _ := io.ReadAll(rec.Result().Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Errorf("answer is not JSON (%v): %s", err, raw)
+	}
+	return out
+}
+
+// TestConcurrentEdgeChanges has twelve curators make ten changes each at once: add and remove
+// partnerships, memberships, hosts and participations among a few records, and change the
+// communities of hosts (which their hubs copy), through one server instance or through two on the
+// same database, with
+// Settle (the start-up pass) run now and then in between. Every answer is a success or a CONFLICT
+// (or the refusal to remove a hub's last host), and afterwards every fact is checked from
+// scratch: each partnership recorded once, no dangling reference, every hub's copies equal to its
+// hosts' fields, every write in the audit trail, nothing left claimed.
+func TestConcurrentEdgeChanges(t *testing.T) {
+	const workers, changesEach = 12, 10
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%dInstances", n), func(t *testing.T) {
+			t.Parallel()
+			s := newTestServer(t, 1)
+			k := s.keys()
+			handlers, stores := s.instances(n)
+			orgs := []string{orgA, orgB, embergrove, ironroot, "organization:it-takes-roots"}
+			alliances := []string{cja, "alliance:right-to-the-city-alliance"}
+			events := []string{"event:may-day-2017", "event:peoples-climate-march-2017"}
+			communities := [][]string{{"INDIGENOUS"}, {"LATINO", "RURAL_WHITE"}, {}}
+			pick := func(list []string) string { return list[rand.IntN(len(list))] }
+			two := func() (string, string) {
+				a := pick(orgs)
+				for {
+					if b := pick(orgs); b != a {
+						return a, b
+					}
+				}
+			}
+			type call struct {
+				query string
+				vars  map[string]any
+			}
+			next := func() call {
+				verb := []string{"add", "remove"}[rand.IntN(2)]
+				switch rand.IntN(5) {
+				case 0:
+					a, b := two()
+					return call{fmt.Sprintf(`mutation { %sPartnership(organization: %q, partner: %q) { id } }`, verb, a, b), nil}
+				case 1:
+					return call{fmt.Sprintf(`mutation { %sMembership(organization: %q, alliance: %q) { id } }`, verb, pick(orgs), pick(alliances)), nil}
+				case 2:
+					return call{fmt.Sprintf(`mutation { %sHost(hub: %q, organization: %q) { id } }`, verb, abqHub, pick(orgs)), nil}
+				case 3:
+					return call{fmt.Sprintf(`mutation { %sParticipant(event: %q, actor: %q) { id } }`, verb, pick(events), pick(orgs)), nil}
+				default:
+					id := pick([]string{embergrove, ironroot})
+					return call{`query($id: ID!) { node(id: $id) { ... on Organization { version } } }`, map[string]any{"id": id}}
+				}
+			}
+			var ok, conflicts atomic.Int64
+			var wg, settles sync.WaitGroup
+			done := make(chan struct{})
+			for i := range workers {
+				wg.Go(func() {
+					h := handlers[i%len(handlers)]
+					for range changesEach {
+						c := next()
+						if c.vars != nil { // a host's communities: read its version, then update from it
+							r := send(t, h, k.curator, c.query, c.vars)
+							var d struct {
+								Node struct{ Version int } `json:"node"`
+							}
+							_ = json.Unmarshal(r.Data, &d)
+							c = call{`mutation($id: ID!, $v: Int!, $c: [Community!]) { updateOrganization(id: $id, version: $v, input: {communities: $c}) { id } }`,
+								map[string]any{"id": c.vars["id"], "v": d.Node.Version, "c": communities[rand.IntN(len(communities))]}}
+						}
+						r := send(t, h, k.curator, c.query, c.vars)
+						codes := errorCodes(r)
+						switch {
+						case len(codes) == 0:
+							ok.Add(1)
+						case slices.Equal(codes, []string{"CONFLICT"}):
+							conflicts.Add(1)
+						case slices.Equal(codes, []string{"BAD_USER_INPUT"}) && r.Errors[0].Extensions["field"] == "organization":
+							ok.Add(1) // the hub's last host stays: a refusal, as documented
+						default:
+							t.Errorf("%s: %+v", c.query, r.Errors)
+						}
+					}
+				})
+			}
+			settles.Go(func() { // the start-up pass, run while curators work: it must change nothing they change
+				for {
+					if _, err := stores[0].Settle(t.Context(), store.Actor{Name: "settle", Role: store.RoleAdmin}, time.Now()); err != nil {
+						t.Errorf("settle: %v", err)
+					}
+					select {
+					case <-done:
+						return
+					case <-time.After(300 * time.Millisecond):
+					}
+				}
+			})
+			wg.Wait()
+			close(done)
+			settles.Wait()
+			t.Logf("%d instance(s): %d of %d changes answered success, %d CONFLICT", n, ok.Load(), workers*changesEach, conflicts.Load())
+			if ok.Load() < workers*changesEach/2 {
+				t.Errorf("only %d of %d changes succeeded; curators retrying edges should rarely see a conflict", ok.Load(), workers*changesEach)
+			}
+			// A last round with no Settle after it, so that what the check finds is what the
+			// changes themselves left: a host joins and leaves alliances, changes its communities,
+			// and a hub gains a host.
+			for _, q := range []string{
+				`mutation { addMembership(organization: "` + ironroot + `", alliance: "alliance:grassroots-global-justice-alliance") { id } }`,
+				`mutation { removeMembership(organization: "` + embergrove + `", alliance: "` + cja + `") { id } }`,
+				`mutation { addHost(hub: "` + abqHub + `", organization: "` + orgB + `") { id } }`,
+			} {
+				if r := send(t, handlers[0], k.curator, q, nil); len(r.Errors) > 0 {
+					t.Fatalf("%s: %+v", q, r.Errors)
+				}
+			}
+			v := s.version(embergrove)
+			if r := send(t, handlers[len(handlers)-1], k.curator, `mutation($v: Int!) { updateOrganization(id: "`+embergrove+`", version: $v, input: {communities: [ASIAN]}) { id } }`,
+				map[string]any{"v": v}); len(r.Errors) > 0 {
+				t.Fatalf("update communities: %+v", r.Errors)
+			}
+			storetest.CheckIntegrity(t, s.db.Store)
+			// What the API answers agrees with what is stored: partners read both ways.
+			for _, a := range orgs {
+				for _, b := range s.ids(`{ organization(id: "` + a + `") { partners(first: 100) { edges { node { id } } } } }`) {
+					if !slices.Contains(s.ids(`{ organization(id: "`+b+`") { partners(first: 100) { edges { node { id } } } } }`), a) {
+						t.Errorf("%s lists %s as a partner, but %s does not list %s", a, b, b, a)
+					}
+				}
+			}
+		})
+	}
+}

@@ -291,7 +291,6 @@ func runCrashChild(t *testing.T, dir, mode, at, key string) string {
 	return ""
 }
 
-
 // TestCommandRefusesAFolderInUse runs a command on a data folder that a running server holds: it
 // refuses, saying who holds the folder, and writes nothing; once the server stops, it runs.
 func TestCommandRefusesAFolderInUse(t *testing.T) {

@@ -256,6 +256,11 @@ func (s *Store) apply(ctx context.Context, e *AuditEntry) error {
 		}
 		return err
 	})
+	if mongo.IsDuplicateKeyError(err) && e.From == 0 {
+		if cur, lerr := s.lifeOf(ctx, e.Collection, e.Entity); lerr == nil && cur.CreatedAt.Equal(e.created()) {
+			return nil // this very creation, completed by another process meanwhile
+		}
+	}
 	if mongo.IsDuplicateKeyError(err) {
 		// The change cannot be made: another record has the id or the slug. It did not happen,
 		// so its claim, which nobody else can hold, goes.

@@ -83,17 +83,16 @@ func collectionOf(doc Writable) string {
 // Operation is one change as the audit trail groups it: a mutation with every document it wrote
 // (partners, hubs brought in step), or a whole import.
 type Operation struct {
-	ID        bson.ObjectID
-	At        time.Time
-	Actor     Actor
-	Action    string
-	createdAt time.Time // when new records of the operation are made
+	ID     bson.ObjectID
+	At     time.Time // when every record it writes is stamped as updated (and created, when new)
+	Actor  Actor
+	Action string
 }
 
 // NewOperation begins a change by actor, named action (a mutation's name, "import"), at now.
 func NewOperation(actor Actor, action string, now time.Time) *Operation {
 	now = now.UTC().Truncate(time.Millisecond)
-	return &Operation{ID: bson.NewObjectID(), At: now, Actor: actor, Action: action, createdAt: now}
+	return &Operation{ID: bson.NewObjectID(), At: now, Actor: actor, Action: action}
 }
 
 // Write stores after in place of before, the version of the same record that the change was
@@ -140,11 +139,7 @@ func (op *Operation) claim(before, after Writable) (*AuditEntry, error) {
 		doc, from = before, before.GetVersion()
 	}
 	if after != nil {
-		at := op.At
-		if from == 0 {
-			at = op.createdAt
-		}
-		after.Stamp(from+1, at)
+		after.Stamp(from+1, op.At)
 	}
 	e := &AuditEntry{
 		ID: bson.NewObjectID(), Operation: op.ID, At: op.At, Actor: op.Actor.Name, Role: op.Actor.Role,

@@ -322,26 +322,83 @@ func (s *Store) settle(ctx context.Context, e *AuditEntry) error {
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	if _, err := s.redo(ctx, e, cur); err != nil {
+		return err
+	}
+	return s.complete(ctx, e.ID)
+}
+
+// redo applies the stopped change e to the record, whose stored life is cur (nil when there is
+// none), when the record is still where the change left from; it returns the record's life after,
+// and leaves e to be marked complete, unless it voided it.
+func (s *Store) redo(ctx context.Context, e *AuditEntry, cur *life) (*life, error) {
+	after := func() *life {
+		if e.After == nil {
+			return nil
+		}
+		return &life{Version: e.From + 1, CreatedAt: e.created()}
+	}
 	switch {
-	case e.From == 0 && err != nil: // not created yet
-		if err := s.apply(ctx, e); err != nil {
-			if errors.Is(err, ErrConflict) {
-				return nil // voided
-			}
+	case e.From == 0 && cur == nil: // not created yet
+		if err := s.apply(ctx, e); errors.Is(err, ErrConflict) {
+			return nil, nil // voided: the id or slug is someone else's
+		} else if err != nil {
+			return nil, err
+		}
+		return after(), nil
+	case e.From == 0 && !cur.CreatedAt.Equal(e.created()):
+		return cur, s.void(ctx, e) // someone else created it
+	case e.From > 0 && cur != nil && cur.Version == e.From && cur.CreatedAt.Equal(e.created()):
+		if err := s.apply(ctx, e); errors.Is(err, ErrConflict) {
+			return cur, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return after(), nil
+	}
+	// Otherwise it was applied: the record moved on from the claimed version, or was removed.
+	return cur, nil
+}
+
+// settleAll settles stopped claims in the order they were made, reading the records they change
+// in one command per collection and marking them complete in one command per batch.
+func (s *Store) settleAll(ctx context.Context, entries []*AuditEntry) error {
+	s.settling.Lock()
+	defer s.settling.Unlock()
+	ids := map[string][]string{}
+	for _, e := range entries {
+		ids[e.Collection] = append(ids[e.Collection], e.Entity)
+	}
+	lives := map[string]*life{} // by collection and id
+	for coll, list := range ids {
+		docs, err := findAll[struct {
+			ID        string    `bson:"_id"`
+			Version   int       `bson:"version"`
+			CreatedAt time.Time `bson:"createdAt"`
+		}](ctx, s.coll(coll), in("_id", list), nil, 0, len(list))
+		if err != nil {
 			return err
 		}
-	case e.From == 0 && !cur.CreatedAt.Equal(e.created()):
-		return s.void(ctx, e) // someone else created it
-	case e.From > 0 && err == nil && cur.Version == e.From && cur.CreatedAt.Equal(e.created()):
-		if err := s.apply(ctx, e); err != nil {
-			if errors.Is(err, ErrConflict) {
-				return nil
-			}
+		for _, d := range docs {
+			lives[coll+"/"+d.ID] = &life{Version: d.Version, CreatedAt: d.CreatedAt}
+		}
+	}
+	var done []bson.ObjectID
+	for _, e := range entries {
+		key := e.Collection + "/" + e.Entity
+		next, err := s.redo(ctx, e, lives[key])
+		if err != nil {
+			return err
+		}
+		lives[key] = next
+		done = append(done, e.ID)
+	}
+	for start := 0; start < len(done); start += batchSize {
+		if err := s.complete(ctx, done[start:min(start+batchSize, len(done))]...); err != nil {
 			return err
 		}
 	}
-	// Otherwise it was applied: the record moved on from the claimed version, or was removed.
-	return s.complete(ctx, e.ID)
+	return nil
 }
 
 // created returns when the record that e changes was made, in the life e changes.
@@ -375,15 +432,11 @@ func (s *Store) Settle(ctx context.Context, actor Actor, now time.Time) (SettleR
 	if err != nil {
 		return r, err
 	}
-	for _, e := range pending {
-		if !s.stopped(e) {
-			continue
-		}
-		if err := s.settle(ctx, e); err != nil {
-			return r, err
-		}
-		r.Completed++
+	stopped := slices.DeleteFunc(pending, func(e *AuditEntry) bool { return !s.stopped(e) })
+	if err := s.settleAll(ctx, stopped); err != nil {
+		return r, err
 	}
+	r.Completed = len(stopped)
 	r.Hubs, err = s.rebuildHubs(ctx, NewOperation(actor, "settle", now))
 	return r, err
 }

@@ -2,17 +2,22 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -64,6 +69,16 @@ func crashOpen(t *testing.T, dir string, failpoint func(string)) (*store.Store, 
 func TestCrashChild(t *testing.T) {
 	dir := os.Getenv("ROOTS_CRASH_DIR")
 	if dir == "" {
+		return
+	}
+	if os.Getenv("ROOTS_CRASH_MODE") == "server" {
+		// The real server, as `go run ./server` runs it, until SIGTERM (or SIGKILL).
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		args := []string{"server", "--data-dir", dir, "--addr", "127.0.0.1:0", "--shutdown-grace", "5s"}
+		if err := run(ctx, args, func(string) string { return "" }, os.Stdout, os.Stderr); err != nil {
+			t.Fatal(err)
+		}
 		return
 	}
 	step, nth, _ := strings.Cut(os.Getenv("ROOTS_CRASH_AT"), ":")
@@ -308,4 +323,131 @@ func TestCommandRefusesAFolderInUse(t *testing.T) {
 	if err := run(context.Background(), args, func(string) string { return "" }, &stdout, &stderr); err != nil {
 		t.Errorf("keys list once the server stopped: %v (%s)", err, stderr.String())
 	}
+}
+
+// TestServerKilledDuringMutations runs the real server (run, as `go run ./server` runs it) in a
+// child process over an embedded data folder, has four curators send edge and field changes to it
+// over HTTP, and kills it with SIGKILL a random moment into their work. It starts the server again
+// on the folder (whose start completes what the killed one left), checks that every record the
+// curators touched takes a change, stops it with SIGTERM, and checks the folder from scratch.
+func TestServerKilledDuringMutations(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	s, closeDB := crashOpen(t, dir, nil)
+	key, _, err := s.CreateKey(context.Background(), "Curator Crash", store.RoleCurator, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeDB()
+
+	first, addr := startServerChild(t, dir)
+	changes := []string{
+		`mutation { addPartnership(organization: "` + orgB + `", partner: "` + orgA + `") { id } }`,
+		`mutation { removePartnership(organization: "` + orgA + `", partner: "` + orgB + `") { id } }`,
+		`mutation { addMembership(organization: "` + ironroot + `", alliance: "` + cja + `") { id } }`,
+		`mutation { removeMembership(organization: "` + ironroot + `", alliance: "` + cja + `") { id } }`,
+		`mutation { addHost(hub: "` + abqHub + `", organization: "` + orgA + `") { id } }`,
+		`mutation { removeHost(hub: "` + abqHub + `", organization: "` + orgA + `") { id } }`,
+		`mutation { addParticipant(event: "event:may-day-2017", actor: "` + embergrove + `") { id } }`,
+		`mutation { removeParticipant(event: "event:may-day-2017", actor: "` + embergrove + `") { id } }`,
+	}
+	var answered atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for n := i; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r, err := postHTTP(addr, key, changes[n%len(changes)])
+				if err != nil {
+					continue // the server is gone
+				}
+				answered.Add(1)
+				if codes := errorCodes(r); len(codes) > 0 && !slices.Equal(codes, []string{"CONFLICT"}) {
+					t.Errorf("%s: %+v", changes[n%len(changes)], r.Errors)
+				}
+			}
+		})
+	}
+	time.Sleep(time.Duration(500+rand.IntN(1000)) * time.Millisecond)
+	_ = first.Process.Kill() // SIGKILL
+	err = first.Wait()
+	close(stop)
+	wg.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled() {
+		t.Fatalf("the server did not die of SIGKILL: %v", err)
+	}
+	t.Logf("killed the server after %d answered changes", answered.Load())
+	if answered.Load() == 0 {
+		t.Fatal("no change was answered before the kill: the test killed too early to mean anything")
+	}
+
+	second, addr := startServerChild(t, dir)
+	for _, q := range changes {
+		if r, err := postHTTP(addr, key, q); err != nil || len(r.Errors) > 0 {
+			t.Errorf("after the restart, %s: %v %+v", q, err, r.Errors)
+		}
+	}
+	_ = second.Process.Signal(syscall.SIGTERM)
+	if err := second.Wait(); err != nil {
+		t.Errorf("the restarted server did not stop cleanly on SIGTERM: %v", err)
+	}
+	s, closeDB = crashOpen(t, dir, nil)
+	defer closeDB()
+	storetest.CheckIntegrity(t, s)
+}
+
+// startServerChild starts the real server in a child process over dir and returns it with the
+// address it serves, read from its "serving" log line.
+func startServerChild(t *testing.T, dir string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "ROOTS_CRASH_DIR="+dir, "ROOTS_CRASH_MODE=server")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		var entry struct{ Msg, Addr string }
+		if json.Unmarshal(lines.Bytes(), &entry) == nil && entry.Msg == "serving" {
+			go func() { // keep reading, so that the child never blocks on a full pipe
+				for lines.Scan() {
+				}
+			}()
+			return cmd, entry.Addr
+		}
+	}
+	t.Fatalf("the server child stopped before serving: %v", cmd.Wait())
+	return nil, ""
+}
+
+// postHTTP sends a GraphQL request to a server over TCP, as a curator's client does.
+func postHTTP(addr, key, query string) (gqlResponse, error) {
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return gqlResponse{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return gqlResponse{}, err
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return gqlResponse{}, err
+	}
+	return out, nil
 }

@@ -18,8 +18,8 @@ import (
 )
 
 // The helpers here turn mutation input into records of the data set format, validate them with the
-// same rules as the importer (dataset.Validate*), and write them through the store, which journals
-// claims and audits every write.
+// same rules as the importer (dataset.Validate*), and write them through the store, which claims
+// and audits every write.
 
 // fieldErrors collects one BAD_USER_INPUT error per bad field, each naming the field.
 type fieldErrors []*gqlerror.Error
@@ -224,7 +224,11 @@ func edit[T any, P interface {
 		err = r.write(ctx, op, cur, next)
 		if errors.Is(err, store.ErrConflict) {
 			// Spread out the writers that collided, so that they do not collide again.
-			time.Sleep(time.Duration(1+rand.IntN(20)) * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Duration(1+rand.IntN(20)) * time.Millisecond):
+			}
 			continue
 		}
 		if err != nil {

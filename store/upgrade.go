@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -75,14 +76,24 @@ func (s *Store) partnershipsOnce(ctx context.Context, now time.Time) error {
 		}
 	}
 	op := NewOperation(Actor{Name: "upgrade", Role: RoleAdmin}, "upgrade", now)
-	for _, cur := range orgs {
-		want := model.OwnedPartners(cur.ID, owned[cur.ID])
-		if slices.Equal(cur.PartnerIDs, want) {
-			continue
-		}
-		next := *cur
-		next.PartnerIDs = want
-		if err := s.Write(ctx, op, cur, &next); err != nil {
+	for _, o := range orgs {
+		want := model.OwnedPartners(o.ID, owned[o.ID])
+		// Another instance starting at the same time may be doing the same: a conflict means
+		// someone wrote the record since it was read, so read it again.
+		for try := 0; ; try++ {
+			cur, err := findOne[model.Organization](ctx, s.coll(organizationsColl), bson.D{{Key: "_id", Value: o.ID}})
+			if err != nil {
+				return err
+			}
+			if slices.Equal(cur.PartnerIDs, want) {
+				break
+			}
+			next := *cur
+			next.PartnerIDs = want
+			err = s.Write(ctx, op, cur, &next)
+			if err == nil || (errors.Is(err, ErrConflict) && try < maxRetries) {
+				continue
+			}
 			return err
 		}
 	}

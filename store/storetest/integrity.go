@@ -33,7 +33,8 @@ func (db *DB) Instance(t testing.TB, claimTimeout time.Duration) *store.Store {
 //   - no change is left claimed and unfinished;
 //   - each partnership is recorded once, on the partner whose id sorts first;
 //   - no reference names a record that does not exist;
-//   - every hub's copy of its hosts' fields is what its hosts hold now;
+//   - every hub's copy of its hosts' fields is what its hosts hold now, and every record's copy
+//     of its state's country and region is the state's;
 //   - every version of every record after the first, and every record written after the seed,
 //     has its audit entry, whose after-image is that version.
 func Problems(ctx context.Context, s *store.Store) ([]string, error) {
@@ -48,8 +49,20 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 		return nil, err
 	}
 	exists := map[string]bool{}
+	states := map[string]*model.State{}
 	for _, d := range all.States {
 		exists[d.ID] = true
+		states[d.ID] = d
+	}
+	// A record's copy of its state's country and region (for filters) is the state's.
+	place := func(id string, stateID *string, country, region *string) {
+		if stateID == nil || states[*stateID] == nil {
+			return
+		}
+		st := states[*stateID]
+		if (country != nil && *country != st.Country) || region == nil || *region != st.Region {
+			add("%s copies country %v, region %v from %s, which has %s, %s", id, deref(country), deref(region), st.ID, st.Country, st.Region)
+		}
 	}
 	for _, d := range all.Alliances {
 		exists[d.ID] = true
@@ -85,12 +98,17 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 		if o.StateID != nil {
 			refs(o.ID, "stateId", []string{*o.StateID})
 		}
+		place(o.ID, o.StateID, o.Country, o.Region)
 	}
 	for _, a := range all.Alliances {
 		refs(a.ID, "organizedEventIds", a.OrganizedEventIDs)
 		refs(a.ID, "participatedEventIds", a.ParticipatedEventIDs)
 	}
+	for _, e := range all.Events {
+		place(e.ID, e.StateID, nil, e.Region)
+	}
 	for _, h := range all.Hubs {
+		place(h.ID, &h.StateID, &h.Country, &h.Region)
 		refs(h.ID, "hostIds", h.HostIDs)
 		refs(h.ID, "eventIds", h.EventIDs)
 		hosts := make([]*model.Organization, 0, len(h.HostIDs))
@@ -157,6 +175,13 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 		check(d)
 	}
 	return out, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return "(none)"
+	}
+	return *p
 }
 
 // CheckIntegrity fails the test with every problem Problems finds.

@@ -1,7 +1,7 @@
 // Package embedded runs FerretDB, a MongoDB wire-protocol server, inside the process, with its
 // SQLite backend storing files in a data folder. The server uses it when no MongoDB URI is
 // configured, and tests use it when MONGODB_URI is unset; either way clients reach it through the
-// official driver over loopback, exactly as they would reach MongoDB.
+// official driver over a Unix socket in the data folder, exactly as they would reach MongoDB.
 package embedded
 
 import (
@@ -31,22 +31,31 @@ type Server struct {
 // import, is running on it.
 var ErrInUse = errors.New("data folder in use")
 
-// Start creates dir if needed and starts FerretDB on a free loopback port, storing its SQLite
-// files in dir. FerretDB logs every failed command at WARN; logger receives those messages, so
-// pass one at the level wanted (nil discards them).
-func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
-	return StartAt(ctx, dir, "127.0.0.1:0", logger)
-}
+// socketFile is the Unix socket in the data folder on which the server listens.
+const socketFile = "mongodb.sock"
 
-// StartAt is Start on a given loopback address, so that a server stopped and started again (in a
-// fault test) is found where its clients left it.
-func StartAt(ctx context.Context, dir, addr string, logger *slog.Logger) (*Server, error) {
+// maxSocketPath is the longest socket path Linux and macOS accept (sun_path holds 104 to 108
+// bytes, with its terminating zero).
+const maxSocketPath = 103
+
+// Start creates dir if needed (owner-only) and starts FerretDB on a Unix socket in it, storing its
+// SQLite files there too. Nothing listens on a network port: only the user who owns the folder
+// (and root) can reach the socket, and the process that holds the folder's lock is the one that
+// started it. FerretDB logs every failed command at WARN; logger receives those messages, so pass
+// one at the level wanted (nil discards them). A server stopped and started again on the same
+// folder is found where its clients left it.
+func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded database: data folder %q: %w", dir, err)
 	}
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded database: create data folder: %w", err)
+	}
+	socket := filepath.Join(abs, socketFile)
+	if len(socket) > maxSocketPath {
+		return nil, fmt.Errorf("embedded database: the data folder's path is too long for its socket (%s, %d bytes; at most %d): choose a shorter --data-dir",
+			socket, len(socket), maxSocketPath)
 	}
 	// One process at a time: the one that holds the folder's lock is the only writer, so its
 	// writes can be serialized and its unfinished ones recognised after a crash (the kernel
@@ -55,13 +64,18 @@ func StartAt(ctx context.Context, dir, addr string, logger *slog.Logger) (*Serve
 	if err != nil {
 		return nil, err
 	}
+	// A socket file left by a process that was killed; the lock says no one is using it.
+	if err := os.Remove(socket); err != nil && !errors.Is(err, os.ErrNotExist) {
+		_ = lock.Close()
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	// SQLite takes a file: URI naming the folder; the trailing slash marks it as one.
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/"}).String()
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 		Logger:    logger,
@@ -78,13 +92,21 @@ func StartAt(ctx context.Context, dir, addr string, logger *slog.Logger) (*Serve
 	}()
 	// Run binds the listener before it serves; MongoDBURI waits for that (asking before Run has
 	// started can deadlock, as FerretDB's documentation warns).
-	uri := f.MongoDBURI()
-	if uri == "" {
+	if f.MongoDBURI() == "" {
 		cancel()
 		<-done
 		_ = lock.Close()
 		return nil, errors.New("embedded database: no listener address")
 	}
+	// Owner-only, whatever the umask: connecting to a Unix socket needs write permission on it.
+	if err := os.Chmod(socket, 0o600); err != nil {
+		cancel()
+		<-done
+		_ = lock.Close()
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	// The driver takes a socket path, percent-encoded, as the host.
+	uri := "mongodb://" + strings.ReplaceAll(url.PathEscape(socket), "/", "%2F") + "/"
 	return &Server{uri: uri, dir: abs, lock: lock, cancel: cancel, done: done}, nil
 }
 

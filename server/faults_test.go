@@ -27,48 +27,32 @@ import (
 	"rootsgraph/store/storetest"
 )
 
-// faultFreeAddr returns a loopback address that was free a moment ago: the embedded database is
-// started there, and started there again after it is stopped.
-func faultFreeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
-}
-
-// faultStartAt starts the embedded database at addr, retrying briefly while the address is still
-// being released by the server stopped before.
-func faultStartAt(t *testing.T, dir, addr string) *embedded.Server {
+// faultStart starts the embedded database on dir's socket, retrying briefly while the server
+// stopped before is still letting go of the folder.
+func faultStart(t *testing.T, dir string) *embedded.Server {
 	t.Helper()
 	var lastErr error
 	for range 50 {
-		srv, err := embedded.StartAt(context.Background(), dir, addr, nil)
+		srv, err := embedded.Start(context.Background(), dir, nil)
 		if err == nil {
 			return srv
 		}
 		lastErr = err
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("start the embedded database at %s: %v", addr, lastErr)
+	t.Fatalf("start the embedded database on %s: %v", dir, lastErr)
 	return nil
 }
 
 // TestFaultDatabaseStoppedAndRestarted stops the database under a running server: queries answer
 // SERVICE_UNAVAILABLE within the request, /readyz says 503 while /healthz stays 200; when the
-// database comes back at the same address with the same files, the server finds it again by
+// database comes back on the same socket with the same files, the server finds it again by
 // itself and answers as before.
 func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	addr := faultFreeAddr(t)
 	var db atomic.Pointer[embedded.Server]
-	db.Store(faultStartAt(t, dir, addr))
+	db.Store(faultStart(t, dir))
 	t.Cleanup(func() {
 		if d := db.Load(); d != nil {
 			d.Close()
@@ -172,7 +156,7 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 		t.Errorf("no \"database unavailable\" log line:\n%s", logs)
 	}
 
-	db.Store(faultStartAt(t, dir, addr))
+	db.Store(faultStart(t, dir))
 	ready := false
 	for range 300 { // up to about 30 s: the driver finds the server again on its next check
 		if status("/readyz") == 200 {

@@ -1,0 +1,91 @@
+package embedded_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"rootsgraph/embedded"
+)
+
+// TestReachableOnlyByItsOwner starts the embedded database and checks what another local program
+// could reach: no TCP port is listening in this process, the data folder is created owner-only,
+// and the socket is owner-only (connecting needs write permission on it), so only the folder's
+// owner can connect, and the folder's lock keeps a second server or command of that owner out.
+func TestReachableOnlyByItsOwner(t *testing.T) {
+	before := listeningTCP(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	srv, err := embedded.Start(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if after := listeningTCP(t); after > before {
+		t.Errorf("%d TCP listeners in this process after the start, %d before: the embedded database must not listen on a port", after, before)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("data folder mode %v (%v); want 0700", info.Mode().Perm(), err)
+	}
+	info, err := os.Stat(filepath.Join(dir, "mongodb.sock"))
+	if err != nil || info.Mode()&os.ModeSocket == 0 || info.Mode().Perm() != 0o600 {
+		t.Errorf("socket %v (%v); want a socket, mode 0600", info.Mode(), err)
+	}
+	if !strings.HasPrefix(srv.URI(), "mongodb://%2F") {
+		t.Errorf("URI %q; want a socket path", srv.URI())
+	}
+
+	// The stock driver reaches it through the socket, as the server does.
+	client, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(context.Background())
+	if err := client.Ping(t.Context(), nil); err != nil {
+		t.Errorf("ping over the socket: %v", err)
+	}
+
+	// A second start on the folder, as a second server or a command would, is refused.
+	if _, err := embedded.Start(context.Background(), dir, nil); !errors.Is(err, embedded.ErrInUse) {
+		t.Errorf("a second start on the same folder: %v; want ErrInUse", err)
+	}
+}
+
+// listeningTCP counts this process's TCP sockets in the LISTEN state, from /proc.
+func listeningTCP(t *testing.T) int {
+	t.Helper()
+	mine := map[string]bool{} // socket inodes of this process
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err == nil && strings.HasPrefix(target, "socket:[") {
+			mine[strings.TrimSuffix(strings.TrimPrefix(target, "socket:["), "]")] = true
+		}
+	}
+	n := 0
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		f, err := os.Open(table)
+		if err != nil {
+			continue // no IPv6
+		}
+		lines := bufio.NewScanner(f)
+		for lines.Scan() {
+			fields := strings.Fields(lines.Text())
+			// sl local_address rem_address st ... inode: state 0A is LISTEN.
+			if len(fields) > 9 && fields[3] == "0A" && mine[fields[9]] {
+				n++
+			}
+		}
+		f.Close()
+	}
+	return n
+}

@@ -8,13 +8,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"rootsgraph/dataset"
 	"rootsgraph/graph"
 	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )
 
@@ -879,10 +882,15 @@ func TestInjectionStringsAreLiterals(t *testing.T) {
 }
 
 // TestRateLimitPerClient shows the token bucket: with 2 requests a second and a burst of 3, a
-// client's fourth request at once gets 429 with Retry-After, while another address, another
-// bearer key from the same address and the health probes are not held back.
+// client's fourth request at once gets 429 with Retry-After, while another address, a live API key
+// from the same address and the health probes and metrics are not held back. A made-up key is
+// not a client of its own: it pays as its address, and is answered 401 UNAUTHENTICATED.
 func TestRateLimitPerClient(t *testing.T) {
 	s := newTestServer(t, 1)
+	key, _, err := s.db.CreateKey(t.Context(), "Curator Carla", store.RoleCurator, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := safetyServer(s.db, func(o *serverOptions) { o.rateLimit, o.rateBurst = 2, 3 })
 	get := func(remoteAddr, auth, target string) safetyReply {
 		req := httptest.NewRequest(http.MethodGet, target, nil)
@@ -911,19 +919,29 @@ func TestRateLimitPerClient(t *testing.T) {
 	if len(r.body) >= 2048 {
 		t.Errorf("429 answer of %d bytes; want a small one", len(r.body))
 	}
+	if r := get("192.0.2.1:40004", "Bearer rg_madeup_0123456789", q); r.status != http.StatusTooManyRequests {
+		t.Errorf("a made-up key from the limited address: %s; want 429 (it pays as its address)", r)
+	}
 	if r := get("198.51.100.7:5555", "", q); r.status != 200 {
 		t.Errorf("another address: %s; want 200", r)
 	}
-	for i := range 3 {
-		if r := get("192.0.2.1:40010", "Bearer curator-key", q); r.status != 200 {
-			t.Errorf("bearer key from the limited address, request %d: %s; want 200 (its own client)", i+1, r)
+	for i, auth := range []string{"Bearer rg_madeup_0123456789", "Basic dXNlcjpwYXNz", "Bearer ", "Bearer " + strings.Repeat("x", 4000)} {
+		r := get(fmt.Sprintf("203.0.113.%d:6000", i+1), auth, q)
+		if r.status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" || !r.isJSON ||
+			!strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("%.20q…: %s; want 401 UNAUTHENTICATED as JSON with WWW-Authenticate", auth, r)
 		}
 	}
-	if r := get("192.0.2.1:40011", "Bearer curator-key", q); r.status != http.StatusTooManyRequests {
-		t.Errorf("fourth request with the bearer key: %d; want 429 (the key has its own bucket)", r.status)
+	for i := range 3 {
+		if r := get("192.0.2.1:40010", "Bearer "+key, q); r.status != 200 {
+			t.Errorf("a live key from the limited address, request %d: %s; want 200 (its own client)", i+1, r)
+		}
+	}
+	if r := get("192.0.2.1:40011", "Bearer "+key, q); r.status != http.StatusTooManyRequests {
+		t.Errorf("fourth request with the live key: %d; want 429 (the key has its own bucket)", r.status)
 	}
 	for i := range 10 {
-		for _, path := range []string{"/healthz", "/readyz"} {
+		for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 			if r := get("192.0.2.1:40020", "", path); r.status != 200 {
 				t.Errorf("%s %d from the limited address: %d; want 200 (never limited)", path, i+1, r.status)
 			}
@@ -931,5 +949,43 @@ func TestRateLimitPerClient(t *testing.T) {
 	}
 	if r := get("192.0.2.1:40030", "", q); r.status != http.StatusTooManyRequests {
 		t.Errorf("the limited address after the probes: %d; want still 429", r.status)
+	}
+}
+
+// TestMadeUpKeysNeitherDodgeTheLimitNorGrowMemory sends, in the production profile's limits (20
+// a second, bursts of 40), 400 rapid requests from one address, each with its own made-up key
+// (half of them 60 KB): none is served, at most the burst (and what refills meanwhile) is answered 401 and the rest
+// 429, the database is asked for keys at most once a second, and the limiter holds one bucket.
+func TestMadeUpKeysNeitherDodgeTheLimitNorGrowMemory(t *testing.T) {
+	s := newTestServer(t, 1)
+	h := safetyServer(s.db, func(o *serverOptions) { o.rateLimit, o.rateBurst = 20, 40 })
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s.db.Commands.Reset()
+	start := time.Now()
+	statuses := map[int]int{}
+	for i := range 400 {
+		req := httptest.NewRequest(http.MethodGet, "/graphql?query=%7B__typename%7D", nil)
+		req.RemoteAddr = "192.0.2.50:1234"
+		size := []int{400, 60000}[i%2] // a key's size, and one far past any key's
+		req.Header.Set("Authorization", fmt.Sprintf("Bearer rg_%d_%s", i, strings.Repeat("f", size)))
+		statuses[safetyServe(h, req).status]++
+	}
+	elapsed := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	t.Logf("400 made-up keys in %v: %v; heap in use %d KB before, %d KB after", elapsed, statuses,
+		before.HeapInuse/1024, after.HeapInuse/1024)
+	refilled := int(elapsed.Seconds()*20) + 1
+	if statuses[http.StatusOK] != 0 || statuses[http.StatusUnauthorized] > 40+refilled ||
+		statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests] != 400 {
+		t.Errorf("answers %v; want none served, at most %d refused 401, the rest 429", statuses, 40+refilled)
+	}
+	if finds := s.db.Commands.ByName()["find"]; finds > int(elapsed.Seconds())+1 {
+		t.Errorf("%d finds for 400 made-up keys in %v; want at most one a second", finds, elapsed)
+	}
+	if n := h.limiter.size(); n != 1 {
+		t.Errorf("the limiter holds %d buckets; want 1, the address's", n)
 	}
 }

@@ -41,6 +41,7 @@ type serverOptions struct {
 type server struct {
 	handler  http.Handler
 	cache    *responseCache // nil when off
+	limiter  *rateLimiter   // nil when there is no rate limit
 	draining atomic.Bool    // set when shutdown begins: /readyz answers 503 from then on
 }
 
@@ -63,7 +64,8 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	if opts.rateLimit > 0 {
 		limiter = newRateLimiter(opts.rateLimit, max(opts.rateBurst, 1))
 	}
-	h = withRateLimit(limiter, h)
+	srv.limiter = limiter
+	h = withClients(limiter, newKeyRing(s), h)
 	h = withDeadline(opts.requestTimeout, h)
 	h = withCompression(h)
 	h = withCORS(h, opts.corsOrigins)

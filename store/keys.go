@@ -36,9 +36,9 @@ type APIKey struct {
 // secret scanners can find it).
 const keyPrefix = "rg_"
 
-// hashKey returns the stored form of a key. A key holds 256 random bits, so one round of SHA-256
+// HashKey returns the stored form of a key (hex SHA-256). A key holds 256 random bits, so one round of SHA-256
 // is enough: there is nothing to guess, and a slow hash would only slow every write request.
-func hashKey(key string) string {
+func HashKey(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:])
 }
@@ -64,7 +64,7 @@ func (s *Store) CreateKey(ctx context.Context, name, role string, now time.Time)
 		CreatedAt: now.UTC().Truncate(time.Millisecond),
 	}
 	key := k.ID + "_" + hex.EncodeToString(secret[:])
-	k.Hash = hashKey(key)
+	k.Hash = HashKey(key)
 	if _, err := s.coll(keysColl).InsertOne(ctx, k); err != nil {
 		return "", nil, dbErr("create key", err)
 	}
@@ -77,7 +77,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (*APIKey, error) {
 	if !strings.HasPrefix(key, keyPrefix) || len(key) > 200 {
 		return nil, ErrNotFound
 	}
-	k, err := findOne[APIKey](ctx, s.coll(keysColl), bson.D{{Key: "hash", Value: hashKey(key)}})
+	k, err := findOne[APIKey](ctx, s.coll(keysColl), bson.D{{Key: "hash", Value: HashKey(key)}})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"rootsgraph/store"
@@ -22,6 +23,46 @@ const (
 	CodeConflict        = "CONFLICT"
 	CodeInternal        = "INTERNAL_SERVER_ERROR"
 )
+
+// argumentError turns an argument value that its scalar refused (a malformed Date, DateTime or
+// _Any, literal or variable) into BAD_USER_INPUT naming the argument, or returns nil when err is
+// not one. Such an error is raised while the field's arguments are read, so its path runs past the
+// field's own path into the argument's name.
+func argumentError(ctx context.Context, err *gqlerror.Error) *gqlerror.Error {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	at := fc.Path()
+	if len(err.Path) <= len(at) {
+		return nil
+	}
+	var names []string
+	for _, p := range err.Path[len(at):] {
+		switch p := p.(type) {
+		case ast.PathName:
+			names = append(names, string(p))
+		case ast.PathIndex:
+			names = append(names, fmt.Sprint(int(p)))
+		}
+	}
+	arg := strings.Join(names, ".")
+	reason := err.Err.Error()
+	if _, rest, ok := strings.Cut(reason, err.Path.String()+" "); ok {
+		reason = rest // gqlgen's "input: <path> <reason>"
+	}
+	switch {
+	case strings.Contains(reason, "RFC3339"):
+		reason = "not a DateTime: give an RFC 3339 instant such as 2017-04-29T12:00:00Z"
+	case strings.Contains(reason, "is not a map"):
+		reason = "not an entity representation: give an object such as {\"__typename\": \"Organization\", \"id\": \"organization:it-takes-roots\"}"
+	}
+	return &gqlerror.Error{
+		Message:    arg + ": " + reason,
+		Path:       at,
+		Extensions: map[string]any{"code": CodeBadUserInput, "field": arg},
+	}
+}
 
 // badInput returns an error that tells the user what to change in their request.
 func badInput(format string, args ...any) error {
@@ -40,6 +81,11 @@ type RequestIDFunc func(ctx context.Context) string
 func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err != nil {
+			if out := argumentError(ctx, gqlErr); out != nil {
+				return out
+			}
+		}
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Made by gqlgen (parse and validation errors) or by badInput: safe to show, except
 			// that gqlgen's message for a body that is not JSON quotes the whole body back.

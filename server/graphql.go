@@ -8,14 +8,18 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"rootsgraph/graph"
@@ -52,12 +56,62 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	h.Use(newIntrospectionPolicy(opts.introspection))
 	h.Use(graph.RepresentationChecks{}) // for _entities only: no field middleware on other operations
-	h.SetErrorPresenter(graph.ErrorPresenter(logger, requestID))
+	present := graph.ErrorPresenter(logger, requestID)
+	if !opts.suggestions {
+		// gqlgen's switch covers unknown fields only; arguments, input fields and enum values
+		// are suggested by other validation rules, so every message loses its hint here.
+		presentWith := present
+		present = func(ctx context.Context, err error) *gqlerror.Error {
+			out := presentWith(ctx, err)
+			out.Message = suggestion.ReplaceAllString(out.Message, "")
+			return out
+		}
+	}
+	h.SetErrorPresenter(present)
+	h.AroundResponses(boundErrors)
 	h.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", requestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return errPanic
 	})
 	return h
+}
+
+// suggestion is the hint gqlparser's validation rules end a message with: ` Did you mean "x"?`,
+// ` Did you mean "x" or "y"?`, ` Did you mean the enum value "X"?`.
+var suggestion = regexp.MustCompile(` ?Did you mean [^?]*\?`)
+
+// maxErrors and maxMessage bound an answer's errors: a document of hundreds of mistakes gets the
+// first few, each at most maxMessage bytes, and a last error saying how many were left out, so an
+// answer stays a few KB whatever the request.
+const (
+	maxErrors  = 20
+	maxMessage = 300
+)
+
+// boundErrors keeps at most maxErrors errors in a response, the last saying how many more there
+// were, and shortens long messages.
+func boundErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || len(resp.Errors) == 0 {
+		return resp
+	}
+	if n := len(resp.Errors); n > maxErrors {
+		first := resp.Errors[0]
+		resp.Errors = append(resp.Errors[:maxErrors-1:maxErrors-1], &gqlerror.Error{
+			Message:    fmt.Sprintf("%d more errors were left out: fix the ones above and send the request again", n-maxErrors+1),
+			Extensions: map[string]any{"code": first.Extensions["code"]},
+		})
+	}
+	for _, e := range resp.Errors {
+		if len(e.Message) > maxMessage {
+			cut := maxMessage
+			for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
+				cut--
+			}
+			e.Message = e.Message[:cut] + "…"
+		}
+	}
+	return resp
 }
 
 // errPanic is what a recovered panic becomes; the error presenter turns it into a generic

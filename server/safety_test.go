@@ -989,3 +989,77 @@ func TestMadeUpKeysNeitherDodgeTheLimitNorGrowMemory(t *testing.T) {
 		t.Errorf("the limiter holds %d buckets; want 1, the address's", n)
 	}
 }
+
+// TestProductionGivesNoSuggestions sends a mistaken field, argument, input field and enum value
+// to the production profile: no answer suggests a name (a schema's names are not to be guessed
+// from outside), while the development profile does suggest them.
+func TestProductionGivesNoSuggestions(t *testing.T) {
+	s := newTestServer(t, 1)
+	prod := safetyServer(s.db, func(o *serverOptions) { o.suggestions, o.introspection = false, false })
+	dev := safetyServer(s.db, nil)
+	for _, c := range []struct{ name, query string }{
+		{"Field", `{ organizations { totalCont } }`},
+		{"Argument", `{ organizations(frist: 3) { totalCount } }`},
+		{"InputField", `{ organizations(filter: {stats: ["NM"]}) { totalCount } }`},
+		{"EnumValue", `{ organizations(filter: {kind: MEMBR}) { totalCount } }`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := safetyServe(prod, safetyPost(safetyBody(c.query, nil), "application/json"))
+			if r.code() != "GRAPHQL_VALIDATION_FAILED" || strings.Contains(string(r.body), "Did you mean") {
+				t.Errorf("production: %s; want a validation error with no suggestion", r)
+			}
+			if r := safetyServe(dev, safetyPost(safetyBody(c.query, nil), "application/json")); !strings.Contains(r.message(), "Did you mean") {
+				t.Errorf("development: %s; want a suggestion (else this test shows nothing)", r)
+			}
+		})
+	}
+}
+
+// TestErrorsAreBounded sends a 2.4 KB document of 240 unknown fields: the answer holds 20 errors,
+// the last saying how many more there were, in a few KB.
+func TestErrorsAreBounded(t *testing.T) {
+	s := newTestServer(t, 1)
+	h := safetyServer(s.db, nil)
+	var q strings.Builder
+	q.WriteString("{")
+	for i := range 240 {
+		fmt.Fprintf(&q, " f%04d", i)
+	}
+	q.WriteString(" }")
+	r := safetyServe(h, safetyPost(safetyBody(q.String(), nil), "application/json"))
+	n := len(r.gql.Errors)
+	if n != 20 || !strings.Contains(r.gql.Errors[n-1].Message, "221 more errors were left out") {
+		t.Fatalf("%d errors, the last %q; want 20, the last saying 221 were left out", n, r.gql.Errors[n-1].Message)
+	}
+	if len(r.body) > 8<<10 {
+		t.Errorf("answer of %d bytes to a %d-byte request; want at most 8 KB", len(r.body), q.Len())
+	}
+}
+
+// TestBadScalarValuesAreTheUsersMistake sends malformed Date, DateTime and _Any values, as
+// literals and as variables: each is BAD_USER_INPUT naming the argument, and nothing is logged
+// as an error.
+func TestBadScalarValuesAreTheUsersMistake(t *testing.T) {
+	s := newTestServer(t, 1)
+	for _, c := range []struct {
+		name, query string
+		vars        map[string]any
+		field       string
+	}{
+		{"DateTimeLiteral", `{ auditLog(filter: {from: "last tuesday"}) { totalCount } }`, nil, "filter.from"},
+		{"DateTimeVariable", `query($to: DateTime) { auditLog(filter: {to: $to}) { totalCount } }`, map[string]any{"to": "2017-02-30"}, "filter.to"},
+		{"Date", `mutation { updateEvent(id: "event:may-day-2017", version: 1, input: {startDate: "2017-13-45"}) { id } }`, nil, "input.startDate"},
+		{"Any", `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, map[string]any{"r": []any{"organization:it-takes-roots"}}, "representations.0"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, r := s.post(c.query, c.vars)
+			if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != c.field ||
+				!strings.HasPrefix(r.Errors[0].Message, c.field+": ") {
+				t.Errorf("%+v; want one BAD_USER_INPUT naming %s", r.Errors, c.field)
+			}
+		})
+	}
+	if strings.Contains(s.logs.String(), `"level":"ERROR"`) {
+		t.Errorf("bad values were logged as errors:\n%s", s.logs.String())
+	}
+}

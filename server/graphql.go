@@ -44,6 +44,7 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	h.Use(extension.FixedComplexityLimit(opts.limits.maxCost))
 	h.AroundResponses(costInExtensions)
 	h.AroundOperations(recordOperation)
+	h.AroundOperations(answerOutOfTime)
 	if opts.metrics != nil {
 		h.AroundResponses(opts.metrics.countErrors)
 	}
@@ -112,6 +113,22 @@ func boundErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Res
 		}
 	}
 	return resp
+}
+
+// answerOutOfTime answers TIMEOUT to an operation whose time ran out before it began: gqlgen's
+// executor returns no response at all then (its end-of-stream signal), which the HTTP transport
+// writes as the body `null`.
+func answerOutOfTime(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	responses := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		if err := ctx.Err(); err != nil {
+			return &graphql.Response{Errors: gqlerror.List{{
+				Message:    "the request ran out of time before it could run; try again",
+				Extensions: map[string]any{"code": "TIMEOUT"},
+			}}}
+		}
+		return responses(ctx)
+	}
 }
 
 // errPanic is what a recovered panic becomes; the error presenter turns it into a generic

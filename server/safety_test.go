@@ -1063,3 +1063,45 @@ func TestBadScalarValuesAreTheUsersMistake(t *testing.T) {
 		t.Errorf("bad values were logged as errors:\n%s", s.logs.String())
 	}
 }
+
+// TestRefusalStatuses checks the status column of the README's limits table: request errors
+// answer 422 (application/json) or 400 (application/graphql-response+json), field errors 200
+// with the field null, and the HTTP-level refusals their own status.
+func TestRefusalStatuses(t *testing.T) {
+	s := newTestServer(t, 1)
+	h := safetyServer(s.db, nil)
+	timing := safetyServer(s.db, func(o *serverOptions) { o.requestTimeout = time.Nanosecond })
+	aliases := "{"
+	for i := range 31 {
+		aliases += fmt.Sprintf(" a%d: __typename", i)
+	}
+	aliases += " }"
+	for _, c := range []struct {
+		name    string
+		h       http.Handler
+		query   string
+		auth    string
+		json    int // status for Accept: application/json
+		gqlResp int // status for Accept: application/graphql-response+json
+		code    string
+	}{
+		{"Aliases", h, aliases, "", 422, 400, "TOO_MANY_ALIASES"},
+		{"PageSize", h, `{ organizations(first: 101) { totalCount } }`, "", 200, 200, "BAD_USER_INPUT"},
+		{"NetworkDepth", h, `{ network(from: ["organization:it-takes-roots"], depth: 5) { truncated } }`, "", 200, 200, "BAD_USER_INPUT"},
+		{"Timeout", timing, `{ organizations(first: 5) { totalCount } }`, "", 200, 200, "TIMEOUT"},
+		{"Credentials", h, `{ __typename }`, "Bearer rg_not_a_key", 401, 401, "UNAUTHENTICATED"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for accept, want := range map[string]int{"application/json": c.json, "application/graphql-response+json": c.gqlResp} {
+				req := safetyPost(safetyBody(c.query, nil), "application/json")
+				req.Header.Set("Accept", accept)
+				if c.auth != "" {
+					req.Header.Set("Authorization", c.auth)
+				}
+				if r := safetyServe(c.h, req); r.status != want || r.code() != c.code {
+					t.Errorf("Accept %s: %s; want %d %s", accept, r, want, c.code)
+				}
+			}
+		})
+	}
+}

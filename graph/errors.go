@@ -112,13 +112,15 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 				out.Message = ce.Error() // written for the user
 			}
 			out.Extensions = map[string]any{"code": CodeConflict}
+		case errors.Is(err, store.ErrUnavailable) || errors.Is(context.Cause(ctx), store.ErrUnavailable):
+			// Cancelled because the database went away, or the database did not answer: the
+			// server's watch logs the outage once, so each request does not.
+			logger.DebugContext(ctx, "database unavailable", "request_id", requestID(ctx), "err", err)
+			out.Message = "the database is not answering; try again shortly"
+			out.Extensions = map[string]any{"code": "SERVICE_UNAVAILABLE"}
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 			out.Message = "the request was cancelled or ran out of time"
 			out.Extensions = map[string]any{"code": "TIMEOUT"}
-		case errors.Is(err, store.ErrUnavailable):
-			logger.WarnContext(ctx, "database unavailable", "request_id", requestID(ctx), "err", err)
-			out.Message = "the database is not answering; try again shortly"
-			out.Extensions = map[string]any{"code": "SERVICE_UNAVAILABLE"}
 		default:
 			id := requestID(ctx)
 			logger.ErrorContext(ctx, "resolver error", "request_id", id, "path", out.Path.String(), "err", err)

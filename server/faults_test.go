@@ -12,8 +12,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,11 +86,16 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	}
 
 	logs := &lockedBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	opts := testOptions()
 	opts.limits = defaultLimits
 	opts.requestTimeout = 8 * time.Second
 	opts.responseCacheTTL = 0 // every query below must reach the database
-	hs := httptest.NewServer(newServer(slog.New(slog.NewJSONHandler(logs, nil)), s, opts))
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	t.Cleanup(stopWatch)
+	opts.watch = newDBWatch(s, logger)
+	go opts.watch.run(watchCtx)
+	hs := httptest.NewServer(newServer(logger, s, opts))
 	t.Cleanup(hs.Close)
 	// The guard against a request that never returns; no assertion is about time.
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -138,8 +145,8 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 		gotCode, _ = out.Errors[0].Extensions["code"].(string)
 	}
 	t.Logf("query with the database stopped: %d %s", code, raw)
-	if gotCode != "SERVICE_UNAVAILABLE" && gotCode != "TIMEOUT" {
-		t.Errorf("query with the database stopped: code %q; want SERVICE_UNAVAILABLE (or TIMEOUT): %s", gotCode, raw)
+	if code != http.StatusServiceUnavailable || gotCode != "SERVICE_UNAVAILABLE" {
+		t.Errorf("query with the database stopped: %d %q; want 503 SERVICE_UNAVAILABLE: %s", code, gotCode, raw)
 	}
 	for _, leak := range []string{"127.0.0.1", "server selection", "connection refused", "mongo", ".go:"} {
 		if bytes.Contains(bytes.ToLower(raw), []byte(leak)) {
@@ -152,8 +159,11 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	if got := status("/healthz"); got != 200 {
 		t.Errorf("/healthz with the database stopped: %d; want 200 (the process is fine)", got)
 	}
-	if logs.logLine("database unavailable") == nil {
-		t.Errorf("no \"database unavailable\" log line:\n%s", logs)
+	for i := 0; logs.logLine(wentAway) == nil; i++ { // the watch pings twice a second
+		if i == 100 {
+			t.Fatalf("the log never said the database went away:\n%s", logs)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 
 	db.Store(faultStart(t, dir))
@@ -172,9 +182,184 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	if err != nil || code != 200 || len(out.Errors) > 0 {
 		t.Fatalf("query after the restart: %d %s (%v); want 200", code, after, err)
 	}
+	checkOutageLogged(t, logs)
 	if !bytes.Equal(after, before) {
 		t.Errorf("answer after the restart differs:\n%s\nbefore:\n%s", after, before)
 	}
+}
+
+const wentAway = "database went away: requests answer 503 SERVICE_UNAVAILABLE until it is back"
+
+// checkOutageLogged waits until the log says the database came back, then checks that it said
+// once that it went away and once that it came back, with how long it was gone.
+func checkOutageLogged(t *testing.T, logs *lockedBuffer) {
+	t.Helper()
+	for range 100 {
+		if logs.logLine("database came back") != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	count := func(msg string) int { return strings.Count(logs.String(), `"msg":"`+msg+`"`) }
+	if n := count(wentAway); n != 1 {
+		t.Errorf("%d log lines say the database went away; want 1:\n%s", n, logs)
+	}
+	back := logs.logLine("database came back")
+	if n := count("database came back"); n != 1 || back == nil || back["down_for"] == nil {
+		t.Errorf("%d log lines say the database came back (%v); want 1, with down_for", n, back)
+	}
+}
+
+// freezer relays a Unix socket to the database's and can stop relaying, as a database that hangs
+// (connections open, nothing answered) would.
+type freezer struct {
+	path   string
+	frozen atomic.Bool
+}
+
+func newFreezer(t *testing.T, target string) *freezer {
+	t.Helper()
+	f := &freezer{path: filepath.Join(t.TempDir(), "proxy.sock")}
+	ln, err := net.Listen("unix", f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			db, err := net.Dial("unix", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go f.relay(c, db)
+			go f.relay(db, c)
+		}
+	}()
+	return f
+}
+
+func (f *freezer) relay(from, to net.Conn) {
+	defer from.Close()
+	defer to.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := from.Read(buf)
+		for f.frozen.Load() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n > 0 {
+			if _, werr := to.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (f *freezer) uri() string { return "mongodb://" + strings.ReplaceAll(f.path, "/", "%2F") + "/" }
+
+// TestFaultDatabaseHung makes the database hang under a running server (connections stay open,
+// nothing is answered): requests in flight and new ones answer 503 SERVICE_UNAVAILABLE as JSON,
+// although each has 30 s of its own (so only the watch's cancellation can have ended them), the
+// log says once that the database went away and once that it came back, and service resumes by
+// itself.
+func TestFaultDatabaseHung(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := faultStart(t, t.TempDir())
+	t.Cleanup(srv.Close)
+	socket, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(srv.URI(), "mongodb://"), "/"))
+	proxy := newFreezer(t, socket)
+	s, err := store.Open(ctx, store.Config{URI: proxy.uri(), Database: "hung"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.frozen.Store(false); _ = s.Close(context.Background()) })
+	set, err := dataset.Read(dataset.Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := set.Documents(storetest.Fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Seed(ctx, docs, storetest.Fixed); err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	opts := testOptions()
+	opts.requestTimeout = 30 * time.Second
+	opts.responseCacheTTL = 0
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	t.Cleanup(stopWatch)
+	opts.watch = newDBWatch(s, logger)
+	go opts.watch.run(watchCtx)
+	hs := httptest.NewServer(newServer(logger, s, opts))
+	t.Cleanup(hs.Close)
+	client := &http.Client{Timeout: 60 * time.Second} // a guard, not an assertion
+	const query = `{ organizations(first: 5) { totalCount } }`
+	type answer struct {
+		status int
+		kind   string
+		code   string
+		took   time.Duration
+	}
+	ask := func() answer {
+		start := time.Now()
+		resp, err := client.Post(hs.URL+"/graphql", "application/json", strings.NewReader(safetyBody(query, nil)))
+		if err != nil {
+			return answer{code: err.Error()}
+		}
+		defer resp.Body.Close()
+		var out gqlResponse
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		a := answer{status: resp.StatusCode, kind: resp.Header.Get("Content-Type"), took: time.Since(start)}
+		if len(out.Errors) > 0 {
+			a.code, _ = out.Errors[0].Extensions["code"].(string)
+		}
+		return a
+	}
+	if a := ask(); a.status != 200 || a.code != "" {
+		t.Fatalf("with the database answering: %+v", a)
+	}
+
+	proxy.frozen.Store(true)
+	answers := make(chan answer, 3)
+	for range 3 {
+		go func() { answers <- ask() }() // in flight when the database hangs
+	}
+	for range 3 {
+		a := <-answers
+		t.Logf("in flight while the database hung: %+v", a)
+		if a.status != http.StatusServiceUnavailable || a.code != "SERVICE_UNAVAILABLE" || !strings.HasPrefix(a.kind, "application/json") {
+			t.Errorf("in flight while the database hung: %+v; want 503 SERVICE_UNAVAILABLE as JSON", a)
+		}
+	}
+	if a := ask(); a.status != http.StatusServiceUnavailable || a.code != "SERVICE_UNAVAILABLE" {
+		t.Errorf("a new request while the database hangs: %+v; want 503 SERVICE_UNAVAILABLE", a)
+	} else {
+		t.Logf("a new request while the database hangs: %+v", a)
+	}
+
+	proxy.frozen.Store(false)
+	for range 300 {
+		if a := ask(); a.status == 200 && a.code == "" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if a := ask(); a.status != 200 || a.code != "" {
+		t.Fatalf("after the database answers again: %+v; want 200", a)
+	}
+	checkOutageLogged(t, logs)
 }
 
 // faultDeepQuery nests eleven levels across every kind of record, within the default limits.

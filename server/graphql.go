@@ -57,7 +57,14 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	h.Use(newIntrospectionPolicy(opts.introspection))
 	h.Use(graph.RepresentationChecks{}) // for _entities only: no field middleware on other operations
-	present := graph.ErrorPresenter(logger, requestID)
+	presentErr := graph.ErrorPresenter(logger, requestID)
+	present := func(ctx context.Context, err error) *gqlerror.Error {
+		out := presentErr(ctx, err)
+		if out.Extensions["code"] == "SERVICE_UNAVAILABLE" {
+			markUnavailable(ctx) // answered 503 (withUnavailableStatus)
+		}
+		return out
+	}
 	if !opts.suggestions {
 		// gqlgen's switch covers unknown fields only; arguments, input fields and enum values
 		// are suggested by other validation rules, so every message loses its hint here.
@@ -115,13 +122,21 @@ func boundErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Res
 	return resp
 }
 
-// answerOutOfTime answers TIMEOUT to an operation whose time ran out before it began: gqlgen's
+// answerOutOfTime answers TIMEOUT to an operation whose time ran out before it began (or
+// SERVICE_UNAVAILABLE, when the database's outage cancelled it): gqlgen's
 // executor returns no response at all then (its end-of-stream signal), which the HTTP transport
 // writes as the body `null`.
 func answerOutOfTime(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	responses := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		if err := ctx.Err(); err != nil {
+			if unavailable(ctx, err) {
+				markUnavailable(ctx)
+				return &graphql.Response{Errors: gqlerror.List{{
+					Message:    "the database is not answering; try again shortly",
+					Extensions: map[string]any{"code": "SERVICE_UNAVAILABLE"},
+				}}}
+			}
 			return &graphql.Response{Errors: gqlerror.List{{
 				Message:    "the request ran out of time before it could run; try again",
 				Extensions: map[string]any{"code": "TIMEOUT"},

@@ -51,7 +51,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	srv := newServer(logger, s, serverOptions{corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
+	// The watch pings through a client of its own, so that a busy pool never looks like an
+	// outage.
+	pinger, err := store.Open(ctx, store.Config{URI: db.uri, Database: cfg.database, AppName: "roots-graph-watch", MaxPoolSize: 1})
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	defer pinger.Close(context.WithoutCancel(ctx))
+	watch := newDBWatch(pinger, logger)
+	go watch.run(ctx)
+	srv := newServer(logger, s, serverOptions{watch: watch, corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
 		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout,
 		responseCacheTTL: cfg.responseTTL, metrics: m, tracing: tr})
@@ -99,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // database is the open store and, when embedded, the server behind it.
 type database struct {
 	store    *store.Store
+	uri      string
 	embedded *embedded.Server
 }
 
@@ -138,7 +148,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 		}
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	d.store = s
+	d.store, d.uri = s, uri
 	if d.embedded != nil {
 		logger.Info("database", "kind", "embedded FerretDB v1.24.2 (SQLite)", "data_dir", d.embedded.Dir(),
 			"uri", uri, "database", cfg.database)

@@ -35,6 +35,9 @@ type serverOptions struct {
 	cacheMaxAge time.Duration
 	// tracing makes spans of requests, operations, loader batches and commands; nil turns it off.
 	tracing *tracing
+	// watch, when set, cancels requests in flight when the database goes away (see dbWatch);
+	// whoever sets it runs it.
+	watch *dbWatch
 }
 
 // server is the HTTP face of Roots Graph.
@@ -67,6 +70,7 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	srv.limiter = limiter
 	h = withClients(limiter, newKeyRing(s), h)
 	h = withDeadline(opts.requestTimeout, h)
+	h = opts.watch.middleware(h)
 	h = withCompression(h)
 	h = withCORS(h, opts.corsOrigins)
 	h = withRequestLog(logger, h)

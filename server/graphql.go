@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -196,6 +197,74 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// withSpecStatus gives GraphQL answers the statuses the GraphQL-over-HTTP specification asks
+// for, where gqlgen's differ: to a client that reads application/json, a request error (parse,
+// validation, variable coercion) is 200 like any other answer of a well-formed request (gqlgen
+// answers 422); to one that reads application/graphql-response+json, a request error keeps its
+// 4xx and has no "data" entry at all (gqlgen writes "data": null). Inner layers (the HTTP cache)
+// still see gqlgen's status, so a request error is never stored.
+func withSpecStatus(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &specWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		sw.finish()
+	})
+}
+
+type specWriter struct {
+	http.ResponseWriter
+	wrote  bool
+	held   *bytes.Buffer // the body of a request error to a graphql-response+json client
+	status int
+}
+
+func (s *specWriter) WriteHeader(code int) {
+	if s.wrote {
+		return
+	}
+	s.wrote = true
+	kind := s.Header().Get("Content-Type")
+	switch {
+	case code == http.StatusUnprocessableEntity && strings.HasPrefix(kind, "application/json"):
+		code = http.StatusOK
+	case code >= 400 && code < 500 && strings.HasPrefix(kind, "application/graphql-response+json"):
+		s.held, s.status = &bytes.Buffer{}, code
+		return
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *specWriter) Write(b []byte) (int, error) {
+	if !s.wrote {
+		s.WriteHeader(http.StatusOK)
+	}
+	if s.held != nil {
+		return s.held.Write(b)
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// finish writes a held request error without its "data" entry.
+func (s *specWriter) finish() {
+	if s.held == nil {
+		return
+	}
+	body := s.held.Bytes()
+	var answer map[string]json.RawMessage
+	if json.Unmarshal(body, &answer) == nil {
+		delete(answer, "data")
+		if out, err := json.Marshal(answer); err == nil {
+			body = append(out, '\n')
+		}
+	}
+	s.Header().Del("Content-Length")
+	s.ResponseWriter.WriteHeader(s.status)
+	_, _ = s.ResponseWriter.Write(body)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *specWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // isMutation reports whether the operation a GET asks to run is a mutation. A document that
 // does not parse, or names no such operation, is left to the GraphQL handler to refuse.

@@ -37,7 +37,7 @@ func TestHTTP(t *testing.T) {
 		{"PostJSONWithCharset", "POST", "/graphql", "application/json; charset=utf-8", "", `{"query":"` + q + `"}`, 200, "application/json", answer},
 		{"AcceptGraphQLResponse", "POST", "/graphql", "application/json", "application/graphql-response+json", `{"query":"` + q + `"}`, 200, "application/graphql-response+json", answer},
 		{"ValidationErrorIs400WithGraphQLResponse", "POST", "/graphql", "application/json", "application/graphql-response+json", `{"query":"{ nope }"}`, 400, "application/graphql-response+json", "~GRAPHQL_VALIDATION_FAILED"},
-		{"ValidationErrorIs422WithJSON", "POST", "/graphql", "application/json", "application/json", `{"query":"{ nope }"}`, 422, "application/json", "~GRAPHQL_VALIDATION_FAILED"},
+		{"ValidationErrorIs200WithJSON", "POST", "/graphql", "application/json", "application/json", `{"query":"{ nope }"}`, 200, "application/json", "~GRAPHQL_VALIDATION_FAILED"},
 		{"SyntaxError", "POST", "/graphql", "application/json", "application/graphql-response+json", `{"query":"{ alliances "}`, 400, "application/graphql-response+json", "~GRAPHQL_PARSE_FAILED"},
 		{"BodyNotJSONDoesNotEchoIt", "POST", "/graphql", "application/json", "", `{"query": secret-body`, 400, "application/json", `~the request body is not valid JSON`},
 		{"TextPlainIs415", "POST", "/graphql", "text/plain", "", `{"query":"` + q + `"}`, 415, "application/json", "~UNSUPPORTED_MEDIA_TYPE"},

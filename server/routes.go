@@ -24,8 +24,8 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	cached := func(h http.Handler) http.Handler {
 		return withHTTPCache(opts.cacheMaxAge, withLoaders(h))
 	}
-	mux.Handle("/graphql", m.instrument("graphql", withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
-		withResponseCache(cache, withCredentials(s, withLoaders(newGraphQLHandler(logger, resolver, opts)))))))))
+	mux.Handle("/graphql", m.instrument("graphql", withSpecStatus(withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
+		withResponseCache(cache, withCredentials(s, withLoaders(newGraphQLHandler(logger, resolver, opts))))))))))
 	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver))))
 	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver))))
 	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver))))

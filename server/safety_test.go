@@ -210,8 +210,13 @@ func TestLimitsAtAndOverEachLimit(t *testing.T) {
 
 			s.db.Commands.Reset()
 			over := safetyServe(h, safetyPost(safetyBody(c.over, nil), "application/json"))
-			if over.status == http.StatusOK {
-				t.Errorf("operation over the limit: status 200; want a refusal (%s)", over)
+			if over.status != http.StatusOK {
+				t.Errorf("operation over the limit: status %d; want 200, as GraphQL over HTTP answers a request error to an application/json client (%s)", over.status, over)
+			}
+			strict := safetyPost(safetyBody(c.over, nil), "application/json")
+			strict.Header.Set("Accept", "application/graphql-response+json")
+			if r := safetyServe(h, strict); r.status != http.StatusBadRequest || r.code() != c.code || strings.Contains(string(r.body), `"data"`) {
+				t.Errorf("operation over the limit, to a graphql-response+json client: %s; want 400 %s without a data entry", r, c.code)
 			}
 			if over.code() != c.code {
 				t.Errorf("operation over the limit: code %q; want %q (%s)", over.code(), c.code, over)
@@ -351,17 +356,17 @@ func safetyAttacks() []struct {
 		code   string
 	}{
 		{"NestedListLiteral3MB", post(safetyBody(`{ alliances(first: `+nested("[", "]", 3*mb/2)+`) { totalCount } }`, nil)), 413, "REQUEST_TOO_LARGE"},
-		{"NestedListLiteral60KB", post(safetyBody(`{ alliances(first: `+nested("[", "]", 30_000)+`) { totalCount } }`, nil)), 422, "GRAPHQL_PARSE_FAILED"},
-		{"NestedInputObjectLiteral60KB", post(safetyBody(`{ organizations(filter: `+nested("{near: ", "}", 7_000)+`) { totalCount } }`, nil)), 422, "GRAPHQL_PARSE_FAILED"},
+		{"NestedListLiteral60KB", post(safetyBody(`{ alliances(first: `+nested("[", "]", 30_000)+`) { totalCount } }`, nil)), 200, "GRAPHQL_PARSE_FAILED"},
+		{"NestedInputObjectLiteral60KB", post(safetyBody(`{ organizations(filter: `+nested("{near: ", "}", 7_000)+`) { totalCount } }`, nil)), 200, "GRAPHQL_PARSE_FAILED"},
 		{"NestedVariables3MB", post(`{"query":"query($f: OrganizationFilter) { organizations(filter: $f) { totalCount } }","variables":{"f":` +
 			nested(`{"near":`, "}", 3*mb/9) + `}}`), 413, "REQUEST_TOO_LARGE"},
 		{"NestedVariables60KB", post(`{"query":"query($f: OrganizationFilter) { organizations(filter: $f) { totalCount } }","variables":{"f":` +
 			nested("[", "]", 30_000) + `}}`), 400, "BAD_USER_INPUT"},
-		{"DuplicatedFields5000", post(safetyBody(`{ alliances { `+strings.Repeat("totalCount ", 5000)+`} }`, nil)), 422, "GRAPHQL_PARSE_FAILED"},
-		{"Directives3000", post(safetyBody(`{ alliances { totalCount `+strings.Repeat("@include(if: true) ", 3000)+`} }`, nil)), 422, "GRAPHQL_PARSE_FAILED"},
+		{"DuplicatedFields5000", post(safetyBody(`{ alliances { `+strings.Repeat("totalCount ", 5000)+`} }`, nil)), 200, "GRAPHQL_PARSE_FAILED"},
+		{"Directives3000", post(safetyBody(`{ alliances { totalCount `+strings.Repeat("@include(if: true) ", 3000)+`} }`, nil)), 200, "GRAPHQL_PARSE_FAILED"},
 		{"Whitespace2MB", post(strings.Repeat(" ", 2*mb)), 413, "REQUEST_TOO_LARGE"},
 		{"WhitespaceQuery60KB", post(safetyBody(strings.Repeat(" ", 50_000)+"{ alliances { totalCount } }"+strings.Repeat("\n", 2_000), nil)), 200, ""},
-		{"DeeplyNestedFragments", post(safetyBody(deepFragments.String(), nil)), 422, "QUERY_TOO_DEEP"},
+		{"DeeplyNestedFragments", post(safetyBody(deepFragments.String(), nil)), 200, "QUERY_TOO_DEEP"},
 		{"GetQueryString3MB", func() *http.Request {
 			return safetyGet("query=" + url.QueryEscape(`{ alliances(first: `+nested("[", "]", 3*mb/2)+`) { totalCount } }`))
 		}, 413, "REQUEST_TOO_LARGE"},
@@ -561,8 +566,13 @@ func TestProductionProfile(t *testing.T) {
 	} {
 		s.db.Commands.Reset()
 		r := post(production, q)
-		if r.code() != "INTROSPECTION_DISABLED" || r.status == http.StatusOK {
-			t.Errorf("production %s: %s; want a non-200 INTROSPECTION_DISABLED", q, r)
+		if r.code() != "INTROSPECTION_DISABLED" || r.status != http.StatusOK || len(r.gql.Data) > 0 && string(r.gql.Data) != "null" {
+			t.Errorf("production %s: %s; want INTROSPECTION_DISABLED, no data, 200 (a request error to an application/json client)", q, r)
+		}
+		strict := safetyPost(safetyBody(q, nil), "application/json")
+		strict.Header.Set("Accept", "application/graphql-response+json")
+		if r := safetyServe(production, strict); r.code() != "INTROSPECTION_DISABLED" || r.status < 400 || r.status > 499 {
+			t.Errorf("production %s to a graphql-response+json client: %s; want a 4xx INTROSPECTION_DISABLED", q, r)
 		}
 		if n := s.db.Commands.Total(); n != 0 {
 			t.Errorf("production %s: %d database commands; want 0", q, n)
@@ -1065,8 +1075,9 @@ func TestBadScalarValuesAreTheUsersMistake(t *testing.T) {
 }
 
 // TestRefusalStatuses checks the status column of the README's limits table: request errors
-// answer 422 (application/json) or 400 (application/graphql-response+json), field errors 200
-// with the field null, and the HTTP-level refusals their own status.
+// answer 200 (application/json) or 400 without a data entry (application/graphql-response+json),
+// as GraphQL over HTTP says; field errors 200 with the field null; the HTTP-level refusals their
+// own status.
 func TestRefusalStatuses(t *testing.T) {
 	s := newTestServer(t, 1)
 	h := safetyServer(s.db, nil)
@@ -1085,7 +1096,9 @@ func TestRefusalStatuses(t *testing.T) {
 		gqlResp int // status for Accept: application/graphql-response+json
 		code    string
 	}{
-		{"Aliases", h, aliases, "", 422, 400, "TOO_MANY_ALIASES"},
+		{"Aliases", h, aliases, "", 200, 400, "TOO_MANY_ALIASES"},
+		{"Validation", h, `{ nope }`, "", 200, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"Parse", h, `{ nope `, "", 200, 400, "GRAPHQL_PARSE_FAILED"},
 		{"PageSize", h, `{ organizations(first: 101) { totalCount } }`, "", 200, 200, "BAD_USER_INPUT"},
 		{"NetworkDepth", h, `{ network(from: ["organization:it-takes-roots"], depth: 5) { truncated } }`, "", 200, 200, "BAD_USER_INPUT"},
 		{"Timeout", timing, `{ organizations(first: 5) { totalCount } }`, "", 200, 200, "TIMEOUT"},
@@ -1098,8 +1111,12 @@ func TestRefusalStatuses(t *testing.T) {
 				if c.auth != "" {
 					req.Header.Set("Authorization", c.auth)
 				}
-				if r := safetyServe(c.h, req); r.status != want || r.code() != c.code {
+				r := safetyServe(c.h, req)
+				if r.status != want || r.code() != c.code {
 					t.Errorf("Accept %s: %s; want %d %s", accept, r, want, c.code)
+				}
+				if want == 400 && strings.Contains(string(r.body), `"data"`) {
+					t.Errorf("Accept %s: a request error with a data entry: %s", accept, r.body)
 				}
 			}
 		})

@@ -70,20 +70,10 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 		defer cancel()
 		_ = s.Close(ctx)
 	})
-	set, err := dataset.Read(dataset.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := set.Documents(storetest.Fixed)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Seed(ctx, docs, storetest.Fixed); err != nil {
-		t.Fatal(err)
-	}
+	faultSeed(t, s)
 
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
@@ -188,6 +178,22 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	}
 }
 
+// faultSeed loads the bundled data set into s.
+func faultSeed(t *testing.T, s *store.Store) {
+	t.Helper()
+	set, err := dataset.Read(dataset.Bundled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := set.Documents(storetest.Fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Seed(context.Background(), docs, storetest.Fixed); err != nil {
+		t.Fatal(err)
+	}
+}
+
 const wentAway = "database went away: requests answer 503 SERVICE_UNAVAILABLE until it is back"
 
 // checkOutageLogged waits until the log says the database came back, then checks that it said
@@ -282,17 +288,7 @@ func TestFaultDatabaseHung(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { proxy.frozen.Store(false); _ = s.Close(context.Background()) })
-	set, err := dataset.Read(dataset.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := set.Documents(storetest.Fixed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Seed(ctx, docs, storetest.Fixed); err != nil {
-		t.Fatal(err)
-	}
+	faultSeed(t, s)
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	opts := testOptions()

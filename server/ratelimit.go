@@ -157,13 +157,22 @@ func withClients(l *rateLimiter, keys *keyRing, h http.Handler) http.Handler {
 		client := addressOf(r)
 		if header := r.Header.Get("Authorization"); header != "" {
 			token, wellFormed := bearer(header)
-			id, known := "", false
-			if wellFormed {
-				var err error
-				if id, known, err = keys.lookup(r.Context(), token, false); err != nil {
-					refuse(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the database did not answer: try again in a moment")
-					return
+			// verify says whether the header holds a live key, reading the keys again if
+			// mayRead; false, with an answer written, when the database did not answer.
+			verify := func(mayRead bool) (id string, known, answered bool) {
+				if !wellFormed {
+					return "", false, true
 				}
+				id, known, err := keys.lookup(r.Context(), token, mayRead)
+				if err != nil {
+					refuse(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the database did not answer: try again in a moment")
+					return "", false, false
+				}
+				return id, known, true
+			}
+			id, known, ok := verify(false)
+			if !ok {
+				return
 			}
 			if !known {
 				// Not a client of its own: its address pays, then it may be looked up.
@@ -171,12 +180,8 @@ func withClients(l *rateLimiter, keys *keyRing, h http.Handler) http.Handler {
 					tooMany(w, wait)
 					return
 				}
-				if wellFormed {
-					var err error
-					if id, known, err = keys.lookup(r.Context(), token, true); err != nil {
-						refuse(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the database did not answer: try again in a moment")
-						return
-					}
+				if id, known, ok = verify(true); !ok {
+					return
 				}
 				if !known {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="roots-graph"`)

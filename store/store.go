@@ -1,6 +1,8 @@
 // Package store is the MongoDB access layer: typed queries, batch lookups, indexes and the
 // one-time seed, all written in the portable subset of MongoDB that the embedded FerretDB server
-// also implements (see DESIGN.md), so that one code path serves both.
+// also implements (finds by _id, $in, ranges and regexes; $match, $unwind, $group with $sum and
+// $sort in aggregates; no $lookup, transactions or change streams), so that one code path serves
+// both.
 package store
 
 import (

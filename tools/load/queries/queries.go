@@ -2,8 +2,8 @@
 // benchmarks (server/bench_test.go) measure, so that both measure the same thing.
 package queries
 
-// All are the operations the load tool knows by name: one for each kind of client in
-// DESIGN.md. They run unchanged on the data set as shipped and on one made larger with
+// All are the operations the load tool knows by name: one for each kind of client the README
+// names (dashboards, map widgets, researchers). They run unchanged on the data set as shipped and on one made larger with
 // --sample-scale; where the larger set has more to return, the API's own bounds (page sizes, the
 // network's node limit) keep the answer bounded.
 var All = []Query{

@@ -101,21 +101,11 @@ func (s *Store) applyBatch(ctx context.Context, op *Operation, batch []Change) e
 	for i, e := range entries {
 		docs[i] = e
 	}
-	lost := map[int]bool{} // entries whose claim another write holds
-	err := retryBusy(ctx, func() error {
+	lost, err := duplicates(retryBusy(ctx, func() error { // entries whose claim another write holds
 		_, err := s.coll(auditColl).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 		return err
-	})
-	var bulk mongo.BulkWriteException
-	switch {
-	case errors.As(err, &bulk) && bulk.WriteConcernError == nil:
-		for _, we := range bulk.WriteErrors {
-			if !mongo.IsDuplicateKeyError(we) {
-				return dbErr("audit "+op.Action, err)
-			}
-			lost[we.Index] = true
-		}
-	case err != nil:
+	}))
+	if err != nil {
 		return dbErr("audit "+op.Action, err)
 	}
 	s.failpoint("claimed")
@@ -145,19 +135,11 @@ func (s *Store) applyBatch(ctx context.Context, op *Operation, batch []Change) e
 		}
 	}
 	if len(creates) > 0 {
-		err := retryBusy(ctx, func() error {
+		failed, err := duplicates(retryBusy(ctx, func() error {
 			_, err := s.coll(entries[0].Collection).InsertMany(ctx, creates, options.InsertMany().SetOrdered(false))
 			return err
-		})
-		failed := map[int]bool{}
-		if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
-			for _, we := range bulk.WriteErrors {
-				if !mongo.IsDuplicateKeyError(we) {
-					return dbErr("insert", err)
-				}
-				failed[we.Index] = true
-			}
-		} else if err != nil {
+		}))
+		if err != nil {
 			return dbErr("insert", err)
 		}
 		for i, id := range created {
@@ -183,4 +165,24 @@ func (s *Store) applyBatch(ctx context.Context, op *Operation, batch []Change) e
 			len(conflicts), len(batch), entries[0].Collection, conflicts[0])
 	}
 	return nil
+}
+
+// duplicates returns the positions of the documents of an unordered insert that a unique index
+// refused, or err itself when the insert failed otherwise.
+func duplicates(err error) (map[int]bool, error) {
+	out := map[int]bool{}
+	if err == nil {
+		return out, nil
+	}
+	var bulk mongo.BulkWriteException
+	if !errors.As(err, &bulk) || bulk.WriteConcernError != nil {
+		return nil, err
+	}
+	for _, we := range bulk.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we) {
+			return nil, err
+		}
+		out[we.Index] = true
+	}
+	return out, nil
 }

@@ -105,11 +105,8 @@ func (r *Resolver) recordPartners(ctx context.Context, op *store.Operation, id s
 	if err != nil {
 		return err
 	}
-	change := func(owner string, add bool) error {
-		_, err := edit(ctx, r, op, r.Store.FindOrganizations, owner, func(o *model.Organization) (err error) {
-			o.PartnerIDs, err = toggle(o.PartnerIDs, id, add)
-			return err
-		})
+	change := func(partner string, add bool) error {
+		_, err := r.setPartnership(ctx, op, id, partner, add)
 		return err
 	}
 	for _, p := range want {
@@ -217,7 +214,8 @@ func (r *Resolver) membership(ctx context.Context, action, org, alliance string,
 }
 
 func (r *Resolver) partnership(ctx context.Context, action, org, partner string, add bool) (*model.Organization, error) {
-	if _, err := r.actor(ctx, store.RoleCurator); err != nil {
+	actor, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
 		return nil, err
 	}
 	if org == partner {
@@ -226,21 +224,28 @@ func (r *Resolver) partnership(ctx context.Context, action, org, partner string,
 	if err := r.mustExist(ctx, "partner", partner, model.OrganizationPrefix); err != nil {
 		return nil, err
 	}
-	// The partnership is one fact in one document, the owner's: one atomic write either way.
-	owner, other := model.PartnershipOwner(org, partner)
+	owner, _ := model.PartnershipOwner(org, partner)
 	if owner != org {
 		if err := r.mustExist(ctx, "organization", org, model.OrganizationPrefix); err != nil {
 			return nil, err
 		}
 	}
-	doc, err := r.editOrganization(ctx, action, owner, func(o *model.Organization) (err error) {
-		o.PartnerIDs, err = toggle(o.PartnerIDs, other, add)
-		return err
-	})
+	doc, err := r.setPartnership(ctx, r.operation(actor, action), org, partner, add)
 	if err != nil || owner == org {
 		return doc, err
 	}
 	return current(ctx, r.Store.FindOrganizations, org, nil)
+}
+
+// setPartnership records (add) or removes the partnership of a and b, as part of op, in the one
+// document that holds it, the owner's (model.PartnershipOwner): one atomic write either way. It
+// returns the owner's document.
+func (r *Resolver) setPartnership(ctx context.Context, op *store.Operation, a, b string, add bool) (*model.Organization, error) {
+	owner, other := model.PartnershipOwner(a, b)
+	return edit(ctx, r, op, r.Store.FindOrganizations, owner, func(o *model.Organization) (err error) {
+		o.PartnerIDs, err = toggle(o.PartnerIDs, other, add)
+		return err
+	})
 }
 
 // Events.

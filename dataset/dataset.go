@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 )
 
 //go:embed data/*.json
@@ -22,6 +23,25 @@ func Bundled() fs.FS {
 	}
 	return sub
 }
+
+// StateCodes returns the postal codes of every state, district, territory and province the data
+// knows (read once from the bundled reference data, which no change alters), so that a filter
+// naming another code can be refused before any database command.
+var StateCodes = sync.OnceValue(func() map[string]bool {
+	var states []State
+	raw, err := fs.ReadFile(Bundled(), StatesFile)
+	if err == nil {
+		err = json.Unmarshal(raw, &states)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("bundled %s: %v", StatesFile, err)) // fixed at build time, and tested
+	}
+	out := make(map[string]bool, len(states))
+	for _, s := range states {
+		out[s.Code] = true
+	}
+	return out
+})
 
 // Set is a whole data set as read from its files.
 type Set struct {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"rootsgraph/dataset"
 	"rootsgraph/graph/model"
 	"rootsgraph/store"
 )
@@ -62,6 +63,10 @@ func (b *filterBuilder) states(codes []string) {
 		c = strings.ToUpper(strings.TrimSpace(c))
 		if !statePattern.MatchString(c) {
 			b.fail("states: %q is not a two-letter postal code such as NM or QC", codes[i])
+			return
+		}
+		if !dataset.StateCodes()[c] {
+			b.fail("states: %q is not the code of a US state, district or territory or of a Canadian province or territory: `states { edges { node { code name } } }` lists them", codes[i])
 			return
 		}
 		ids[i] = model.StateID(c)

@@ -23,6 +23,10 @@ import (
 func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		if err := onlyParams(q, svgParams); err != nil {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			return
+		}
 		if d := q.Get("dimension"); d != "" && d != string(model.CoverageDimensionState) {
 			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
 				"dimension: the map shows states and provinces; use dimension=STATE or omit it")

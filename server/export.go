@@ -39,6 +39,19 @@ const (
 func handleExport(resolver *graph.Resolver, format exportFormat) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		allowed := exportParams
+		if format == nodeLinkJSON {
+			allowed = params(exportParams, "format")
+		}
+		if err := onlyParams(q, allowed); err != nil {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			return
+		}
+		if f := q.Get("format"); f != "" && f != "cytoscape" && f != "node-link" {
+			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+				fmt.Sprintf("format: %q is neither node-link (the default, for NetworkX) nor cytoscape; for GraphML or GEXF ask /export/network.graphml or .gexf", f))
+			return
+		}
 		via, err := enumParam[model.EdgeKind](q, "via")
 		if err != nil {
 			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())

@@ -116,6 +116,9 @@ func organizationFilterFromQuery(q url.Values) (*model.OrganizationFilter, error
 func handleHubsGeoJSON(resolver *graph.Resolver) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		filter, err := hubFilterFromQuery(r.URL.Query())
+		if err == nil {
+			err = onlyParams(r.URL.Query(), hubParams)
+		}
 		if err != nil {
 			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
 			return
@@ -155,6 +158,9 @@ func handleHubsGeoJSON(resolver *graph.Resolver) http.Handler {
 func handleOrganizationsGeoJSON(resolver *graph.Resolver) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		filter, err := organizationFilterFromQuery(r.URL.Query())
+		if err == nil {
+			err = onlyParams(r.URL.Query(), orgParams)
+		}
 		if err != nil {
 			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
 			return

@@ -2,13 +2,47 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Query-string parameters of the non-GraphQL endpoints (/coverage.svg, the GeoJSON layers) that
 // carry the same filters as the GraphQL fields.
+
+// The parameters each endpoint takes; any other is refused, so that a misspelt one (state for
+// states) is not silently ignored.
+var (
+	coverageParams = []string{"alliances", "states", "country", "region", "community", "issue", "sample"}
+	svgParams      = params(coverageParams, "dimension", "measure")
+	hubParams      = params(coverageParams, "bbox", "near", "search", "setting", "activity")
+	orgParams      = params(coverageParams, "bbox", "near", "search", "kind", "generation")
+	exportParams   = params(orgParams, "via", "include")
+)
+
+func params(base []string, more ...string) []string { return append(slices.Clone(base), more...) }
+
+// onlyParams fails on the first parameter of q that allowed does not name, saying which the
+// endpoint takes (and which one was probably meant).
+func onlyParams(q url.Values, allowed []string) error {
+	names := slices.Sorted(maps.Keys(q))
+	for _, name := range names {
+		if slices.Contains(allowed, name) {
+			continue
+		}
+		hint := ""
+		for _, a := range allowed {
+			if strings.HasPrefix(a, name) || strings.HasPrefix(name, a) {
+				hint = fmt.Sprintf(" (did you mean %s?)", a)
+				break
+			}
+		}
+		return fmt.Errorf("unknown parameter %q%s: this endpoint takes %s", name, hint, strings.Join(allowed, ", "))
+	}
+	return nil
+}
 
 // listParam returns a parameter's values, splitting comma-separated ones; nil when absent.
 func listParam(q url.Values, name string) []string {

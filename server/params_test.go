@@ -1,0 +1,50 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestMistakesGetAnswers sends what a newcomer mistypes: a misspelt parameter, an unknown export
+// format, an unknown state code (to GraphQL and to each REST endpoint). Each is refused with
+// BAD_USER_INPUT and a message that says what to send instead, never answered as if it were not
+// there.
+func TestMistakesGetAnswers(t *testing.T) {
+	s := newTestServer(t, 1)
+	for _, c := range []struct {
+		target string
+		status int
+		says   string
+	}{
+		{"/organizations.geojson?state=NM", 400, `unknown parameter "state" (did you mean states?)`},
+		{"/hubs.geojson?states=NM&colour=red", 400, `unknown parameter "colour"`},
+		{"/coverage.svg?measures=hubs", 400, `unknown parameter "measures" (did you mean measure?)`},
+		{"/export/network.graphml?format=gexf", 400, `unknown parameter "format"`},
+		{"/export/network.json?format=gml", 400, `format: "gml" is neither node-link`},
+		{"/organizations.geojson?states=XX", 400, `states: "XX" is not the code of a US state`},
+		{"/hubs.geojson?states=XX", 400, `states: "XX" is not the code`},
+		{"/coverage.svg?states=XX", 400, `states: "XX" is not the code`},
+		{"/export/network.json?states=XX", 400, `states: "XX" is not the code`},
+		{"/organizations.geojson?states=NM", 200, `"type":"FeatureCollection"`},
+		{"/export/network.json?format=cytoscape", 200, `"elements"`},
+	} {
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.target, nil))
+		body := rec.Body.String()
+		var refusal gqlResponse
+		if rec.Code == 400 && json.Unmarshal(rec.Body.Bytes(), &refusal) == nil && len(refusal.Errors) == 1 {
+			body = refusal.Errors[0].Message + " " + fmt.Sprint(refusal.Errors[0].Extensions["code"])
+		}
+		if rec.Code != c.status || !strings.Contains(body, c.says) || (c.status == 400 && !strings.HasSuffix(body, " BAD_USER_INPUT")) {
+			t.Errorf("%s: %d %.300s; want %d saying %s", c.target, rec.Code, body, c.status, c.says)
+		}
+	}
+	_, r := s.post(`{ organizations(filter: {states: ["NM", "XX"]}) { totalCount } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, `"XX"`) {
+		t.Errorf("an unknown state in a GraphQL filter: %+v; want BAD_USER_INPUT naming XX", r.Errors)
+	}
+}

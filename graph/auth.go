@@ -33,8 +33,12 @@ func authError(code, msg string) error {
 func (r *Resolver) actor(ctx context.Context, role string) (store.Actor, error) {
 	creds, _ := ctx.Value(credentialsKey{}).(Credentials)
 	if creds == nil {
+		what := "changes need a curator's or an admin's API key"
+		if role == store.RoleAdmin {
+			what = "this needs an admin's API key"
+		}
 		return store.Actor{}, authError(CodeUnauthenticated,
-			"changes need an API key: send it as the header Authorization: Bearer <key>")
+			what+": send it as the header Authorization: Bearer <key> (`go run ./server keys create` makes one)")
 	}
 	key, err := creds(ctx)
 	switch {

@@ -91,7 +91,16 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			// that gqlgen's message for a body that is not JSON quotes the whole body back.
 			out := graphql.DefaultErrorPresenter(ctx, err)
 			if strings.HasPrefix(out.Message, "json request body could not be decoded") {
-				out.Message = `the request body is not valid JSON: send {"query": "...", "variables": {...}}`
+				switch {
+				case strings.Contains(out.Message, "field RawParams.variables"):
+					out.Message = `variables must be a JSON object, such as "variables": {"id": "organization:it-takes-roots"}, not a string holding one`
+				case strings.Contains(out.Message, "field RawParams.extensions"):
+					out.Message = `extensions must be a JSON object, not a string holding one`
+				case strings.Contains(out.Message, "field RawParams.query"):
+					out.Message = `query must be a string holding the GraphQL document`
+				default:
+					out.Message = `the request body is not valid JSON: send {"query": "...", "variables": {...}}`
+				}
 			}
 			if out.Extensions == nil || out.Extensions["code"] == nil {
 				if out.Extensions == nil {

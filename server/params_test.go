@@ -48,3 +48,26 @@ func TestMistakesGetAnswers(t *testing.T) {
 		t.Errorf("an unknown state in a GraphQL filter: %+v; want BAD_USER_INPUT naming XX", r.Errors)
 	}
 }
+
+// TestMessagesSayWhatWasWrong sends bodies whose JSON is well formed but whose fields have the
+// wrong type, and a read that needs a key without one: each message names the real mistake.
+func TestMessagesSayWhatWasWrong(t *testing.T) {
+	s := newTestServer(t, 1)
+	for body, says := range map[string]string{
+		`{"query":"{ __typename }","variables":"{\"a\":1}"}`: "variables must be a JSON object",
+		`{"query":"{ __typename }","extensions":"x"}`:        "extensions must be a JSON object",
+		`{"query":5}`:    "query must be a string",
+		`{"query": nope`: "the request body is not valid JSON",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		_, r := s.do(req)
+		if len(r.Errors) != 1 || !strings.HasPrefix(r.Errors[0].Message, says) || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("%s: %+v; want BAD_USER_INPUT saying %q", body, r.Errors, says)
+		}
+	}
+	_, r := s.post(`{ auditLog { totalCount } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" || !strings.HasPrefix(r.Errors[0].Message, "this needs an admin's API key") {
+		t.Errorf("auditLog without a key: %+v; want UNAUTHENTICATED saying it needs an admin's key (it is a read, not a change)", r.Errors)
+	}
+}

@@ -250,7 +250,7 @@ func newProgress(w io.Writer) func(done, total int) {
 		}
 	}
 	return func(done, total int) {
-		fmt.Fprintf(w, "written %d of %d records (%d%%)\n", done, total, done*100/max(total, 1))
+		fmt.Fprintf(w, "written %d of %d documents (%d%%; the file's records and the others they bring in step)\n", done, total, done*100/max(total, 1))
 	}
 }
 

@@ -23,7 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/dataset"
 	"rootsgraph/embedded"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
@@ -181,15 +180,7 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 // faultSeed loads the bundled data set into s.
 func faultSeed(t *testing.T, s *store.Store) {
 	t.Helper()
-	set, err := dataset.Read(dataset.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := set.Documents(storetest.Fixed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Seed(context.Background(), docs, storetest.Fixed); err != nil {
+	if _, err := s.Seed(context.Background(), dashDocuments(t), storetest.Fixed); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/dataset"
 	"rootsgraph/graph"
 	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
@@ -673,14 +672,7 @@ var injectionStrings = []string{
 func TestInjectionStringsAreLiterals(t *testing.T) {
 	s := newTestServer(t, 1)
 	h := safetyServer(s.db, nil)
-	set, err := dataset.Read(dataset.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := set.Documents(storetest.Fixed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := dashDocuments(t)
 	var orgNames, nyOrgNames, hubNames, eventNames []string
 	for _, o := range docs.Organizations {
 		orgNames = append(orgNames, o.Name)

@@ -22,7 +22,7 @@ const unboundedBatch = 10000
 
 // in matches documents whose field equals one of values. A single value is asked by equality:
 // the embedded server answers a one-element $in by a full scan but an equality by an index.
-func in(field string, values []string) bson.D {
+func in[T any](field string, values []T) bson.D {
 	if len(values) == 1 {
 		return bson.D{{Key: field, Value: values[0]}}
 	}

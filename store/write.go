@@ -273,7 +273,7 @@ func (s *Store) apply(ctx context.Context, e *AuditEntry) error {
 // complete marks the claim id done.
 func (s *Store) complete(ctx context.Context, ids ...bson.ObjectID) error {
 	err := retryBusy(ctx, func() error {
-		_, err := s.coll(auditColl).UpdateMany(ctx, in2("_id", ids),
+		_, err := s.coll(auditColl).UpdateMany(ctx, in("_id", ids),
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
 		return err
 	})
@@ -293,13 +293,6 @@ func (s *Store) void(ctx context.Context, e *AuditEntry) error {
 	return nil
 }
 
-func in2(field string, ids []bson.ObjectID) bson.D {
-	if len(ids) == 1 {
-		return bson.D{{Key: field, Value: ids[0]}}
-	}
-	return bson.D{{Key: field, Value: bson.D{{Key: "$in", Value: ids}}}}
-}
-
 // life is what says which version of which life of a record is stored.
 type life struct {
 	Version   int       `bson:"version"`
@@ -312,20 +305,9 @@ func (s *Store) lifeOf(ctx context.Context, coll, id string) (*life, error) {
 	return findOne[life](ctx, s.coll(coll), bson.D{{Key: "_id", Value: id}})
 }
 
-// settle completes the claim e of a stopped process: the change is applied if the record is still
-// at the version it was claimed from (in the same life), and the entry is marked complete. A
-// creation that can no longer be made is voided. Settles run one at a time in a process.
+// settle completes the claim e of a stopped process (see settleAll).
 func (s *Store) settle(ctx context.Context, e *AuditEntry) error {
-	s.settling.Lock()
-	defer s.settling.Unlock()
-	cur, err := s.lifeOf(ctx, e.Collection, e.Entity)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	if _, err := s.redo(ctx, e, cur); err != nil {
-		return err
-	}
-	return s.complete(ctx, e.ID)
+	return s.settleAll(ctx, []*AuditEntry{e})
 }
 
 // redo applies the stopped change e to the record, whose stored life is cur (nil when there is
@@ -360,8 +342,11 @@ func (s *Store) redo(ctx context.Context, e *AuditEntry, cur *life) (*life, erro
 	return cur, nil
 }
 
-// settleAll settles stopped claims in the order they were made, reading the records they change
-// in one command per collection and marking them complete in one command per batch.
+// settleAll completes the claims of stopped processes, in the order they were made: each change
+// is applied if its record is still at the version it was claimed from (in the same life), and its
+// entry is marked complete; a creation that can no longer be made is voided. The records are read
+// in one command per collection and the entries completed in one command per batch. Settles run
+// one at a time in a process.
 func (s *Store) settleAll(ctx context.Context, entries []*AuditEntry) error {
 	s.settling.Lock()
 	defer s.settling.Unlock()
@@ -506,11 +491,16 @@ func (s *Store) deriveHub(ctx context.Context, op *Operation, id string) error {
 func (s *Store) rederive(ctx context.Context, op *Operation, h *model.Hub, hosts []*model.Organization) error {
 	next := *h
 	next.SetHostFields(hosts)
-	if slices.Equal(h.AllianceIDs, next.AllianceIDs) && slices.Equal(h.Communities, next.Communities) &&
-		slices.Equal(h.Issues, next.Issues) {
+	if sameHostFields(h, &next) {
 		return nil
 	}
 	return s.writeOne(ctx, op, h, &next)
+}
+
+// sameHostFields reports whether two versions of a hub copy the same fields from their hosts.
+func sameHostFields(a, b *model.Hub) bool {
+	return slices.Equal(a.AllianceIDs, b.AllianceIDs) && slices.Equal(a.Communities, b.Communities) &&
+		slices.Equal(a.Issues, b.Issues)
 }
 
 // rebuildHubs brings every hub's copy of its hosts' fields in step with the hosts, writing only
@@ -536,8 +526,7 @@ func (s *Store) rebuildHubs(ctx context.Context, op *Operation) (int, error) {
 		}
 		next := *h
 		next.SetHostFields(hosts)
-		if slices.Equal(h.AllianceIDs, next.AllianceIDs) && slices.Equal(h.Communities, next.Communities) &&
-			slices.Equal(h.Issues, next.Issues) {
+		if sameHostFields(h, &next) {
 			continue
 		}
 		if err := s.deriveHub(ctx, op, h.ID); err != nil {

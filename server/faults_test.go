@@ -74,18 +74,7 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	}
 	faultSeed(t, s)
 
-	logs := &lockedBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	opts := testOptions()
-	opts.limits = defaultLimits
-	opts.requestTimeout = 8 * time.Second
-	opts.responseCacheTTL = 0 // every query below must reach the database
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	t.Cleanup(stopWatch)
-	opts.watch = newDBWatch(s, logger)
-	go opts.watch.run(watchCtx)
-	hs := httptest.NewServer(newServer(logger, s, opts))
-	t.Cleanup(hs.Close)
+	hs, logs := faultServer(t, s, 8*time.Second)
 	// The guard against a request that never returns; no assertion is about time.
 	client := &http.Client{Timeout: 10 * time.Second}
 
@@ -175,6 +164,26 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	if !bytes.Equal(after, before) {
 		t.Errorf("answer after the restart differs:\n%s\nbefore:\n%s", after, before)
 	}
+}
+
+// faultServer serves s over HTTP as run does, with the database watch running and the response
+// cache off (every query must reach the database), giving each request timeout; it returns the
+// server and its log.
+func faultServer(t *testing.T, s *store.Store, timeout time.Duration) (*httptest.Server, *lockedBuffer) {
+	t.Helper()
+	logs := &lockedBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	opts := testOptions()
+	opts.limits = defaultLimits
+	opts.requestTimeout = timeout
+	opts.responseCacheTTL = 0
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	opts.watch = newDBWatch(s, logger)
+	go opts.watch.run(ctx)
+	hs := httptest.NewServer(newServer(logger, s, opts))
+	t.Cleanup(hs.Close)
+	return hs, logs
 }
 
 // faultSeed loads the bundled data set into s.
@@ -280,17 +289,7 @@ func TestFaultDatabaseHung(t *testing.T) {
 	}
 	t.Cleanup(func() { proxy.frozen.Store(false); _ = s.Close(context.Background()) })
 	faultSeed(t, s)
-	logs := &lockedBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	opts := testOptions()
-	opts.requestTimeout = 30 * time.Second
-	opts.responseCacheTTL = 0
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	t.Cleanup(stopWatch)
-	opts.watch = newDBWatch(s, logger)
-	go opts.watch.run(watchCtx)
-	hs := httptest.NewServer(newServer(logger, s, opts))
-	t.Cleanup(hs.Close)
+	hs, logs := faultServer(t, s, 30*time.Second)
 	client := &http.Client{Timeout: 60 * time.Second} // a guard, not an assertion
 	const query = `{ organizations(first: 5) { totalCount } }`
 	type answer struct {

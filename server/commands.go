@@ -49,12 +49,12 @@ func newTool(name, usage string, getenv func(string) string, stdout, stderr io.W
 		}
 		return def
 	}
-	t.fs.StringVar(&t.cfg.mongoURI, "mongodb-uri", env("MONGODB_URI", ""), "MongoDB connection string (env MONGODB_URI); empty uses the embedded database")
-	t.fs.StringVar(&t.cfg.database, "database", env("ROOTS_DATABASE", "roots"), "database name (env ROOTS_DATABASE)")
-	t.fs.StringVar(&t.cfg.dataDir, "data-dir", env("ROOTS_DATA_DIR", "./data"), "folder of the embedded database's files (env ROOTS_DATA_DIR)")
+	t.fs.StringVar(&t.cfg.mongoURI, "mongodb-uri", env("MONGODB_URI", ""), "`uri` MongoDB connection string; empty uses the embedded database (env MONGODB_URI)")
+	t.fs.StringVar(&t.cfg.database, "database", env("ROOTS_DATABASE", "roots"), "`name` database name (env ROOTS_DATABASE, default \"roots\")")
+	t.fs.StringVar(&t.cfg.dataDir, "data-dir", env("ROOTS_DATA_DIR", "./data"), "`folder` where the embedded database keeps its files (env ROOTS_DATA_DIR, default \"./data\")")
 	t.fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run ./server %s\n\nSettings:\n", usage)
-		t.fs.PrintDefaults()
+		fmt.Fprintf(stderr, "Usage: go run ./server %s\n\nSettings:\n", usage)
+		printFlags(stderr, t.fs)
 	}
 	return t
 }
@@ -105,8 +105,8 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		"list":   "keys list",
 		"revoke": "keys revoke ID|NAME",
 	}[verb], getenv, stdout, stderr)
-	name := t.fs.String("name", "", "who holds the key, as the audit trail will name them (create)")
-	role := t.fs.String("role", store.RoleCurator, "curator (may change data) or admin (may also archive and read the audit trail) (create)")
+	name := t.fs.String("name", "", "`name` who holds the key, as the audit trail will name them (create)")
+	role := t.fs.String("role", store.RoleCurator, "`role` curator (may change data) or admin (may also archive and read the audit trail) (create; default curator)")
 	if err := t.fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		getenv, stdout, stderr)
 	dryRun := t.fs.Bool("dry-run", false, "validate and say what would change, and write nothing")
 	replace := t.fs.Bool("replace-sample", false, "remove the sample records of the file's kind that the file does not hold")
-	as := t.fs.String("as", "", "who the audit trail names (default: cli:<your user name>)")
+	as := t.fs.String("as", "", "`name` who the audit trail says made the change (default: cli:<your user name>)")
 	if err := t.fs.Parse(reorder(args)); err != nil {
 		return err
 	}
@@ -256,8 +256,8 @@ func newProgress(w io.Writer) func(done, total int) {
 
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	t := newTool("export", "export organizations|events|hubs [--format json|csv] [--out FILE] [--archived]", getenv, stdout, stderr)
-	format := t.fs.String("format", "", "json or csv (default: from --out's extension, else json)")
-	out := t.fs.String("out", "", "file to write (default: standard output)")
+	format := t.fs.String("format", "", "`format` json or csv (default: from --out's extension, else json)")
+	out := t.fs.String("out", "", "`file` where to write (default: standard output)")
 	archived := t.fs.Bool("archived", false, "include archived records")
 	if err := t.fs.Parse(reorder(args)); err != nil {
 		return err

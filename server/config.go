@@ -46,8 +46,39 @@ type config struct {
 
 // setting describes one configuration value for flags, environment and help.
 type setting struct {
-	flag, env, def, usage string
-	value                 *string
+	// arg names the value's kind in the help, such as host:port or duration.
+	flag, arg, env, def, usage string
+	value                      *string
+}
+
+// serverUsage opens the server's --help; the commands' own settings are in their --help.
+const serverUsage = `Serves the It Takes Roots coalition graph over GraphQL (GraphiQL at /, the API at /graphql).
+
+Usage:
+  go run ./server [flags]                 serve (with no MONGODB_URI, on the embedded database in --data-dir)
+  go run ./server keys create|list|revoke curators' and admins' API keys
+  go run ./server import FILE             add or update records from a JSON or CSV file
+  go run ./server export KIND             write organizations, events or hubs as JSON or CSV
+Each command answers --help with its own settings.
+
+Flags (each may instead be set by its environment variable; a flag wins):
+`
+
+// printFlags writes each flag of fs as "--name kind" with its usage on the next line. A flag's
+// usage starts with its kind in backquotes ("`duration` how long ..."); a switch has none.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			kind = ""
+		}
+		usage = strings.TrimPrefix(usage, kind+" ")
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if kind != "" {
+			fmt.Fprintf(w, " %s", kind)
+		}
+		fmt.Fprintf(w, "\n        %s\n", strings.TrimSpace(usage))
+	})
 }
 
 // parseConfig reads args (without the program name) and the environment. It returns
@@ -64,33 +95,33 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		sampleScale                                                                       string
 	}
 	settings := []setting{
-		{"addr", "ROOTS_ADDR", ":8080", "address to listen on, host:port", &raw.addr},
-		{"mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty runs the embedded database", &raw.uri},
-		{"database", "ROOTS_DATABASE", "roots", "database name", &raw.db},
-		{"data-dir", "ROOTS_DATA_DIR", "./data", "folder for the embedded database's files", &raw.dir},
-		{"cors-origins", "ROOTS_CORS_ORIGINS", "", "comma-separated origins that browsers may read from; empty allows any origin (without credentials)", &raw.cors},
-		{"shutdown-grace", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
-		{"drain-delay", "ROOTS_DRAIN_DELAY", "0s", "after SIGINT/SIGTERM, how long to go on serving while /readyz answers 503, so that a load balancer's health checks take the instance out first", &raw.drain},
-		{"log-level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
-		{"loader-wait", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
-		{"response-cache-ttl", "ROOTS_RESPONSE_CACHE_TTL", "10s", "how long answers to anonymous queries are kept in memory and served again; 0 turns the response cache off", &raw.respTTL},
-		{"cache-max-age", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
-		{"profile", "ROOTS_PROFILE", "development", "development, or production: introspection, \"did you mean\" suggestions and GraphiQL off", &raw.profile},
-		{"introspection", "ROOTS_INTROSPECTION", "", "answer schema introspection (__schema, __type); _service for federation routers works either way (default: on in development, off in production)", &raw.introspection},
-		{"max-depth", "ROOTS_MAX_DEPTH", strconv.Itoa(defaultLimits.maxDepth), "deepest nesting of fields an operation may have", &raw.depth},
-		{"max-aliases", "ROOTS_MAX_ALIASES", strconv.Itoa(defaultLimits.maxAliases), "most aliased fields an operation may have", &raw.aliases},
-		{"max-root-fields", "ROOTS_MAX_ROOT_FIELDS", strconv.Itoa(defaultLimits.maxRootFields), "most root fields an operation may have", &raw.roots},
-		{"max-directives", "ROOTS_MAX_DIRECTIVES", strconv.Itoa(defaultLimits.maxDirectives), "most directive uses an operation may have", &raw.directives},
-		{"max-fields", "ROOTS_MAX_FIELDS", strconv.Itoa(defaultLimits.maxFields), "most field selections an operation may have once its fragments are expanded", &raw.fields},
-		{"max-tokens", "ROOTS_MAX_TOKENS", strconv.Itoa(defaultLimits.maxTokens), "most lexer tokens a query document may have", &raw.tokens},
-		{"max-body-bytes", "ROOTS_MAX_BODY_BYTES", strconv.FormatInt(defaultLimits.maxBodyBytes, 10), "largest POST body or GET query string, in bytes (413 above)", &raw.body},
-		{"rate-limit", "ROOTS_RATE_LIMIT", "", "requests per second each client (IP, or bearer key) may make on average; 0 for no limit (default: 0 in development, 20 in production)", &raw.rate},
-		{"rate-burst", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
-		{"request-timeout", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
-		{"max-cost", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
-		{"otlp-endpoint", "ROOTS_OTLP_ENDPOINT", "", "OpenTelemetry collector's OTLP/HTTP base URL, such as http://otel-collector:4318, to send traces to; empty (and no OTEL_EXPORTER_OTLP_ENDPOINT) turns tracing off", &raw.otlp},
-		{"otlp-sample-ratio", "ROOTS_OTLP_SAMPLE_RATIO", "1", "share of the traces that start here to record, from 0 to 1; a caller's traceparent decides for its own", &raw.otlpRatio},
-		{"sample-scale", "ROOTS_SAMPLE_SCALE", "1", "load the bundled sample roster and hubs this many times over into an empty database (10 makes a data set ten times larger, for benchmarks); a database that holds data is left as it is", &raw.sampleScale},
+		{"addr", "host:port", "ROOTS_ADDR", ":8080", "address to listen on", &raw.addr},
+		{"mongodb-uri", "uri", "MONGODB_URI", "", "MongoDB connection string; empty runs the embedded database", &raw.uri},
+		{"database", "name", "ROOTS_DATABASE", "roots", "database name", &raw.db},
+		{"data-dir", "folder", "ROOTS_DATA_DIR", "./data", "folder for the embedded database's files", &raw.dir},
+		{"cors-origins", "origins", "ROOTS_CORS_ORIGINS", "", "comma-separated origins that browsers may read from; empty allows any origin (without credentials)", &raw.cors},
+		{"shutdown-grace", "duration", "ROOTS_SHUTDOWN_GRACE", "10s", "how long in-flight requests may run on after SIGINT/SIGTERM", &raw.grace},
+		{"drain-delay", "duration", "ROOTS_DRAIN_DELAY", "0s", "after SIGINT/SIGTERM, how long to go on serving while /readyz answers 503, so that a load balancer's health checks take the instance out first", &raw.drain},
+		{"log-level", "level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
+		{"loader-wait", "duration", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
+		{"response-cache-ttl", "duration", "ROOTS_RESPONSE_CACHE_TTL", "10s", "how long answers to anonymous queries are kept in memory and served again; 0 turns the response cache off", &raw.respTTL},
+		{"cache-max-age", "duration", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
+		{"profile", "profile", "ROOTS_PROFILE", "development", "development, or production: introspection, \"did you mean\" suggestions and GraphiQL off", &raw.profile},
+		{"introspection", "true|false", "ROOTS_INTROSPECTION", "", "answer schema introspection (__schema, __type); _service for federation routers works either way (default: on in development, off in production)", &raw.introspection},
+		{"max-depth", "n", "ROOTS_MAX_DEPTH", strconv.Itoa(defaultLimits.maxDepth), "deepest nesting of fields an operation may have", &raw.depth},
+		{"max-aliases", "n", "ROOTS_MAX_ALIASES", strconv.Itoa(defaultLimits.maxAliases), "most aliased fields an operation may have", &raw.aliases},
+		{"max-root-fields", "n", "ROOTS_MAX_ROOT_FIELDS", strconv.Itoa(defaultLimits.maxRootFields), "most root fields an operation may have", &raw.roots},
+		{"max-directives", "n", "ROOTS_MAX_DIRECTIVES", strconv.Itoa(defaultLimits.maxDirectives), "most directive uses an operation may have", &raw.directives},
+		{"max-fields", "n", "ROOTS_MAX_FIELDS", strconv.Itoa(defaultLimits.maxFields), "most field selections an operation may have once its fragments are expanded", &raw.fields},
+		{"max-tokens", "n", "ROOTS_MAX_TOKENS", strconv.Itoa(defaultLimits.maxTokens), "most lexer tokens a query document may have", &raw.tokens},
+		{"max-body-bytes", "bytes", "ROOTS_MAX_BODY_BYTES", strconv.FormatInt(defaultLimits.maxBodyBytes, 10), "largest POST body or GET query string, in bytes (413 above)", &raw.body},
+		{"rate-limit", "per-second", "ROOTS_RATE_LIMIT", "", "requests per second each client (IP, or bearer key) may make on average; 0 for no limit (default: 0 in development, 20 in production)", &raw.rate},
+		{"rate-burst", "n", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
+		{"request-timeout", "duration", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
+		{"max-cost", "n", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
+		{"otlp-endpoint", "url", "ROOTS_OTLP_ENDPOINT", "", "OpenTelemetry collector's OTLP/HTTP base URL, such as http://otel-collector:4318, to send traces to; empty (and no OTEL_EXPORTER_OTLP_ENDPOINT) turns tracing off", &raw.otlp},
+		{"otlp-sample-ratio", "ratio", "ROOTS_OTLP_SAMPLE_RATIO", "1", "share of the traces that start here to record, from 0 to 1; a caller's traceparent decides for its own", &raw.otlpRatio},
+		{"sample-scale", "n", "ROOTS_SAMPLE_SCALE", "1", "load the bundled sample roster and hubs this many times over into an empty database (10 makes a data set ten times larger, for benchmarks); a database that holds data is left as it is", &raw.sampleScale},
 	}
 	fs := flag.NewFlagSet("roots-graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -99,11 +130,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		if v := getenv(s.env); v != "" {
 			def = v
 		}
-		fs.StringVar(s.value, s.flag, def, fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+		usage := fmt.Sprintf("`%s` %s (env %s, default %q)", s.arg, s.usage, s.env, s.def)
+		if s.def == "" {
+			usage = fmt.Sprintf("`%s` %s (env %s)", s.arg, s.usage, s.env)
+		}
+		fs.StringVar(s.value, s.flag, def, usage)
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: roots-graph [flags]\n\nServes the It Takes Roots coalition graph over GraphQL.\n\nFlags:\n")
-		fs.PrintDefaults()
+		fmt.Fprint(stderr, serverUsage)
+		printFlags(stderr, fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return config{}, err

@@ -1,16 +1,21 @@
 package main
 
 import (
+	_ "embed"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"rootsgraph/graph"
 	"rootsgraph/loaders"
 	"rootsgraph/store"
+	"rootsgraph/web/graphiql"
 )
+
+// welcomeQuery fills GraphiQL's editor on a first visit; TestWelcomeQuery runs it.
+//
+//go:embed welcome.graphql
+var welcomeQuery string
 
 // addRoutes is the one place every route is declared.
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool, cache *responseCache) {
@@ -37,7 +42,9 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	mux.Handle("GET /export/network.gexf", exported(gexf))
 	mux.Handle("GET /export/network.json", exported(nodeLinkJSON))
 	if opts.graphiql {
-		mux.Handle("GET /{$}", playground.Handler("Roots Graph", "/graphql"))
+		ui := graphiql.New(graphiql.Options{Title: "Roots Graph", Endpoint: "/graphql", DefaultQuery: welcomeQuery})
+		mux.Handle("GET /{$}", ui)
+		mux.Handle("GET "+graphiql.Prefix, ui)
 	}
 	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", handleHealthz)

@@ -39,6 +39,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Info("tracing", "otlp", redactURI(cfg.otlpTracesURL), "sample_ratio", cfg.otlpSampleRatio)
 	}
 
+	// The address first: a busy port is refused before the database is opened or seeded.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	defer ln.Close()
+
 	m := newMetrics()
 	db, err := openDatabase(ctx, cfg, logger, m, tr)
 	if err != nil {
@@ -74,11 +81,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	if cfg.production {
+		logger.Info("serving", "addr", ln.Addr().String())
+	} else {
+		logger.Info("serving", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/")
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr())+"/")
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()

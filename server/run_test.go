@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -201,5 +203,65 @@ func TestRunConfiguration(t *testing.T) {
 				t.Errorf("--help does not mention %s:\n%s", env, stderr.String())
 			}
 		}
+		for _, command := range []string{"go run ./server keys", "go run ./server import", "go run ./server export"} {
+			if !strings.Contains(stderr.String(), command) {
+				t.Errorf("--help does not mention the command %q:\n%s", command, stderr.String())
+			}
+		}
+		checkFlagHelp(t, "--help", stderr.String())
 	})
+	for _, command := range [][]string{{"keys", "create"}, {"keys", "list"}, {"import"}, {"export"}} {
+		t.Run("Help "+strings.Join(command, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			_ = run(context.Background(), append(append([]string{"roots-graph"}, command...), "--help"), func(string) string { return "" }, &stdout, &stderr)
+			if !strings.Contains(stderr.String(), "--data-dir folder") {
+				t.Errorf("%s --help does not list the database settings:\n%s", command, stderr.String())
+			}
+			checkFlagHelp(t, strings.Join(command, " ")+" --help", stderr.String())
+		})
+	}
+}
+
+// checkFlagHelp fails when a flag's help calls its value a "string" (a Go type, not a kind a
+// person can use) or states its default more than once.
+func checkFlagHelp(t *testing.T, what, help string) {
+	t.Helper()
+	flags := 0
+	for _, line := range strings.Split(help, "\n") {
+		if strings.HasPrefix(line, "  --") {
+			flags++
+			if strings.HasSuffix(line, " string") || strings.HasSuffix(line, " value") {
+				t.Errorf("%s: %q names a Go type, not what to give", what, line)
+			}
+		}
+		if n := strings.Count(line, "default"); n > 1 {
+			t.Errorf("%s: %q states its default %d times", what, line, n)
+		}
+	}
+	if flags == 0 {
+		t.Errorf("%s lists no flags:\n%s", what, help)
+	}
+}
+
+// TestRunRefusesABusyPortFirst: a second server on a port in use stops at once with "address
+// already in use", before it opens (or creates) a database or logs anything about one.
+func TestRunRefusesABusyPortFirst(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := filepath.Join(t.TempDir(), "data")
+	env := map[string]string{"ROOTS_ADDR": busy.Addr().String(), "ROOTS_DATA_DIR": dir, "MONGODB_URI": os.Getenv("MONGODB_URI")}
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"roots-graph"}, func(k string) string { return env[k] }, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("run on a busy port = %v; want an error saying the address is in use", err)
+	}
+	if strings.Contains(stdout.String(), `"database"`) || strings.Contains(stdout.String(), "WARN") {
+		t.Errorf("run opened the database or warned before refusing the port:\n%s", stdout.String())
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("run created the data folder before refusing the port (stat: %v)", err)
+	}
 }

@@ -265,3 +265,35 @@ func TestRunRefusesABusyPortFirst(t *testing.T) {
 		t.Errorf("run created the data folder before refusing the port (stat: %v)", err)
 	}
 }
+
+// TestRunProductionNamesNoGraphiQL: in production, where GraphiQL is off, the start-up line gives
+// the address and no GraphiQL link that would answer 404; in development the link answers.
+func TestRunProductionNamesNoGraphiQL(t *testing.T) {
+	for _, profile := range []string{"production", "development"} {
+		env := map[string]string{"ROOTS_ADDR": "127.0.0.1:0", "ROOTS_DATA_DIR": t.TempDir(), "ROOTS_PROFILE": profile,
+			"ROOTS_DATABASE": "run_" + rand.Text()[:12], "MONGODB_URI": os.Getenv("MONGODB_URI")}
+		if uri := env["MONGODB_URI"]; uri != "" {
+			t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		_, logs, done := started(t, ctx, env)
+		link, named := logs.logLine("serving")["graphiql"].(string)
+		if named {
+			resp, err := http.Get(link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: the start-up line names GraphiQL at %s, which answers %d", profile, link, resp.StatusCode)
+			}
+		}
+		if named != (profile == "development") {
+			t.Errorf("%s: start-up line names GraphiQL: %v; want it named in development only", profile, named)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("%s: run returned %v", profile, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package bulk_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -244,5 +245,79 @@ func TestExampleFileImports(t *testing.T) {
 	sum, err := importFile(t, db, read(t, "organizations.csv", string(b)), bulk.Options{DryRun: true})
 	if err != nil || sum.Created != 2 {
 		t.Errorf("example file: %s, %v; want 2 created", sum, err)
+	}
+}
+
+// TestImportReportsEveryProblemOfEveryRow: a row wrong in nine ways, some of its cells not even of
+// their column's type, is reported nine times, beside the next bad row's problems; a JSON record
+// gets the same. Nothing is written, and a long list is cut with a count of the rest.
+func TestImportReportsEveryProblemOfEveryRow(t *testing.T) {
+	t.Parallel()
+	db := storetest.Seeded(t, 1)
+	const csvFile = `slug,name,kind,website,state,lat,lng,alliances,communities,issues,sample,source1_title,source1_url
+Bad Slug!,,PERSON,notaurl,XX,north,-106.6,no-such-alliance,MARTIAN,NAPPING,maybe,Roster,https://example.org/r
+ok-but-far,Far Away,MEMBER,,NM,95,0,,,,false,Roster,https://example.org/r
+`
+	const jsonFile = `[
+  {"slug": "roots-json", "name": 3, "kind": "MEMBER", "state": "NM", "lat": "north", "communities": "LATINO", "bogus": 1,
+   "sources": [{"title": "Roster", "url": "https://example.org/r", "extra": 1}]}
+]`
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"organizations.csv", csvFile, []string{
+			`line 2 (Bad Slug!): slug: "Bad Slug!" is not a slug`,
+			`line 2 (Bad Slug!): name: is required`,
+			`line 2 (Bad Slug!): kind: "PERSON" is not one of COALITION, MEMBER, PARTNER`,
+			`line 2 (Bad Slug!): website: "notaurl" is not an http(s) URL`,
+			`line 2 (Bad Slug!): state: no state or province has the code "XX"`,
+			`line 2 (Bad Slug!): lat: "north" is not a number`,
+			`line 2 (Bad Slug!): alliances: no alliance has the slug "no-such-alliance"`,
+			`line 2 (Bad Slug!): communities: "MARTIAN" is not one of `,
+			`line 2 (Bad Slug!): issues: "NAPPING" is not one of `,
+			`line 2 (Bad Slug!): sample: "maybe" is not true or false`,
+			`line 3 (ok-but-far): lat: 95 is not a latitude between -90 and 90`,
+		}},
+		{"organizations.json", jsonFile, []string{
+			`line 2 (roots-json): name: is a JSON number, not a string`,
+			`line 2 (roots-json): lat: is a JSON string, not a number`,
+			`line 2 (roots-json): communities: is a JSON string, not a list`,
+			`line 2 (roots-json): bogus: unknown field`,
+			`line 2 (roots-json): sources: unknown field "extra"`,
+		}},
+	}
+	for _, c := range cases {
+		_, err := importFile(t, db, read(t, c.name, c.body), bulk.Options{})
+		var rejected bulk.Rejected
+		if !errors.As(err, &rejected) {
+			t.Fatalf("%s: import: %v; want the file rejected", c.name, err)
+		}
+		var got []string
+		for _, p := range rejected {
+			got = append(got, p.String())
+		}
+		for _, want := range c.want {
+			if !slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, want) }) {
+				t.Errorf("%s: problems lack %q; they are:\n%s", c.name, want, strings.Join(got, "\n"))
+			}
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: %d problems; want %d (one per mistake, none about a value already reported unreadable):\n%s",
+				c.name, len(got), len(c.want), strings.Join(got, "\n"))
+		}
+	}
+	if w := writes(db); len(w) > 0 {
+		t.Errorf("a rejected import wrote: %v", w)
+	}
+
+	var many bulk.Rejected
+	for i := range bulk.MaxListed + 5 {
+		many = append(many, bulk.Problem{Line: i + 2, Slug: "s", Field: "name", Reason: "is required"})
+	}
+	msg := many.Error()
+	if !strings.HasPrefix(msg, fmt.Sprintf("%d problems;", bulk.MaxListed+5)) || !strings.Contains(msg, "... and 5 more") ||
+		strings.Count(msg, "\n") != bulk.MaxListed+1 {
+		t.Errorf("%d problems are reported as:\n%s", len(many), msg)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,10 +76,16 @@ func (p Problem) String() string {
 // Rejected is an import refused because of its problems; nothing was written.
 type Rejected []Problem
 
+// MaxListed is how many problems Rejected's message lists; it counts them all.
+const MaxListed = 200
+
 func (r Rejected) Error() string {
 	lines := []string{fmt.Sprintf("%d problems; nothing was written:", len(r))}
-	for _, p := range r {
+	for _, p := range r[:min(len(r), MaxListed)] {
 		lines = append(lines, "  "+p.String())
+	}
+	if len(r) > MaxListed {
+		lines = append(lines, fmt.Sprintf("  ... and %d more (fix these and run again, or use --dry-run to see the rest as you go)", len(r)-MaxListed))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -131,6 +138,11 @@ func merge(cur store.Documents, f *dataset.File, replaceSample bool) (*dataset.S
 		set.Hubs = append(set.Hubs, dataset.HubRecord(d))
 	}
 	var problems Rejected
+	unread := map[[2]string]bool{} // line and field of the values that could not be read
+	for _, p := range f.Problems {
+		problems = append(problems, Problem{f.Lines[p.Record], f.Slug(p.Record), p.Field, p.Reason})
+		unread[[2]string{strconv.Itoa(f.Lines[p.Record]), p.Field}] = true
+	}
 	inFile := map[string]int{}
 	for i := range f.Len() {
 		slug := f.Slug(i)
@@ -159,6 +171,9 @@ func merge(cur store.Documents, f *dataset.File, replaceSample bool) (*dataset.S
 		slug := p.Slug
 		if line == 0 {
 			slug = strings.TrimSuffix(p.File, "s.json") + ":" + p.Slug
+		}
+		if slices.ContainsFunc(strings.Split(p.Field, "/"), func(field string) bool { return unread[[2]string{strconv.Itoa(line), field}] }) {
+			continue // reported as unreadable; validation saw it empty ("lat/lng: give both" when lat was not a number)
 		}
 		problems = append(problems, Problem{line, slug, p.Field, p.Reason})
 	}

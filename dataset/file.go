@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -31,6 +32,17 @@ type File struct {
 	Hubs          []Hub
 	// Lines holds, for each record in order, the line of the file it starts on (from 1).
 	Lines []int
+	// Problems are the values that could not be read as their field's type (a CSV cell "north"
+	// for lat, a JSON string where a list belongs, an unknown JSON field). Each record is kept with
+	// such fields empty, so that validation can report the record's other problems too.
+	Problems []ReadProblem
+}
+
+// ReadProblem is a value of a record that could not be read.
+type ReadProblem struct {
+	Record int // index in the file's records
+	Field  string
+	Reason string
 }
 
 // Len returns how many records the file holds.
@@ -62,9 +74,10 @@ func KindOf(name string) (kind string, isCSV bool, err error) {
 	return "", false, fmt.Errorf("%s: the name must start with organizations, events or hubs, to say what the file holds", name)
 }
 
-// ReadFile reads a roster file of the given name. It reports the first thing that keeps the
-// file from being read at all (JSON syntax, an unknown field or column) with its line; what the
-// records say is checked by validation, which reports every problem.
+// ReadFile reads a roster file of the given name. It fails on the first thing that keeps the file
+// from being read at all (JSON syntax, a CSV header with an unknown column, a row with the wrong
+// number of cells), with its line; a value that is not of its field's type is a ReadProblem in
+// f.Problems, and what the records say is checked by validation, which reports every problem.
 func ReadFile(name string, r io.Reader) (*File, error) {
 	kind, isCSV, err := KindOf(name)
 	if err != nil {
@@ -81,9 +94,9 @@ func ReadFile(name string, r io.Reader) (*File, error) {
 		into = &f.Hubs
 	}
 	if isCSV {
-		f.Lines, err = readCSV(r, into)
+		f.Lines, f.Problems, err = readCSV(r, into)
 	} else {
-		f.Lines, err = readJSONRecords(r, into)
+		f.Lines, f.Problems, err = readJSONRecords(r, into)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -91,20 +104,27 @@ func ReadFile(name string, r io.Reader) (*File, error) {
 	return f, nil
 }
 
-// readJSONRecords decodes an array of records into (a pointer to a slice), noting the line each starts on.
-func readJSONRecords(r io.Reader, into any) ([]int, error) {
+// readJSONRecords decodes an array of records into (a pointer to a slice), noting the line each
+// starts on. Each record's fields are decoded one by one, so that every field of the wrong type
+// (and every unknown field) is a problem of its own.
+func readJSONRecords(r io.Reader, into any) ([]int, []ReadProblem, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lineAt := func(off int64) int { return bytes.Count(b[:min(int(off), len(b))], []byte("\n")) + 1 }
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-		return nil, errors.New("line 1: the file must hold one JSON array of records")
+		return nil, nil, errors.New("line 1: the file must hold one JSON array of records")
 	}
 	slice := reflect.ValueOf(into).Elem()
+	t := slice.Type().Elem()
+	byName := map[string]column{}
+	for _, c := range columnsOf(t) {
+		byName[c.name] = c
+	}
 	var lines []int
+	var problems []ReadProblem
 	for dec.More() {
 		// The record starts at the first byte after the previous token that is not a space or a
 		// comma.
@@ -112,20 +132,59 @@ func readJSONRecords(r io.Reader, into any) ([]int, error) {
 		for off < int64(len(b)) && strings.ContainsRune(" \t\r\n,", rune(b[off])) {
 			off++
 		}
-		rec := reflect.New(slice.Type().Elem())
-		if err := dec.Decode(rec.Interface()); err != nil {
-			return nil, fmt.Errorf("line %d: record %d: %w", lineAt(off), len(lines)+1, err)
+		n := len(lines)
+		var fields map[string]json.RawMessage
+		if err := dec.Decode(&fields); err != nil {
+			var syntax *json.SyntaxError
+			if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, nil, fmt.Errorf("line %d: record %d: %w", lineAt(off), n+1, err)
+			}
+			problems = append(problems, ReadProblem{n, "record", "is not a JSON object of fields"})
 		}
-		slice.Set(reflect.Append(slice, rec.Elem()))
+		rec := reflect.New(t).Elem()
+		for _, name := range slices.Sorted(maps.Keys(fields)) {
+			c, ok := byName[name]
+			if !ok {
+				problems = append(problems, ReadProblem{n, name, "unknown field (see dataset/README.md for the fields)"})
+				continue
+			}
+			fd := json.NewDecoder(bytes.NewReader(fields[name]))
+			fd.DisallowUnknownFields()
+			if err := fd.Decode(rec.Field(c.field).Addr().Interface()); err != nil {
+				rec.Field(c.field).SetZero()
+				problems = append(problems, ReadProblem{n, name, jsonReason(err)})
+			}
+		}
+		slice.Set(reflect.Append(slice, rec))
 		lines = append(lines, lineAt(off))
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("line %d: %w", lineAt(dec.InputOffset()), err)
+		return nil, nil, fmt.Errorf("line %d: %w", lineAt(dec.InputOffset()), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("line %d: something follows the array; a file holds exactly one JSON array", lineAt(dec.InputOffset()))
+		return nil, nil, fmt.Errorf("line %d: something follows the array; a file holds exactly one JSON array", lineAt(dec.InputOffset()))
 	}
-	return lines, nil
+	return lines, problems, nil
+}
+
+// jsonReason says what is wrong with a field's JSON value, in the file's terms rather than Go's.
+func jsonReason(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		want := map[reflect.Kind]string{reflect.String: "a string", reflect.Bool: "true or false", reflect.Slice: "a list",
+			reflect.Float64: "a number", reflect.Int: "a whole number", reflect.Struct: "an object", reflect.Pointer: "a value"}[typ.Type.Kind()]
+		if want == "" {
+			want = "a " + typ.Type.String()
+		}
+		if typ.Field != "" {
+			return fmt.Sprintf("%s: is a JSON %s, not %s", typ.Field, typ.Value, want)
+		}
+		return fmt.Sprintf("is a JSON %s, not %s", typ.Value, want)
+	}
+	if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return "unknown field " + msg
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // CSV columns are the JSON fields of the record type, in order. Lists are one cell with the
@@ -151,12 +210,12 @@ func columnsOf(t reflect.Type) []column {
 
 var sourcesType = reflect.TypeFor[[]Source]()
 
-func readCSV(r io.Reader, into any) ([]int, error) {
+func readCSV(r io.Reader, into any) ([]int, []ReadProblem, error) {
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("line 1: the file has no header row: %w", err)
+		return nil, nil, fmt.Errorf("line 1: the file has no header row: %w", err)
 	}
 	slice := reflect.ValueOf(into).Elem()
 	t := slice.Type().Elem()
@@ -182,9 +241,10 @@ func readCSV(r io.Reader, into any) ([]int, error) {
 			sourceOf[i] = &sourceCol{n, part == "title"}
 			continue
 		}
-		return nil, fmt.Errorf("line 1: unknown column %q (the columns are the JSON fields; sources are source1_title, source1_url, ...)", h)
+		return nil, nil, fmt.Errorf("line 1: unknown column %q (the columns are the JSON fields; sources are source1_title, source1_url, ...)", h)
 	}
 	var lines []int
+	var problems []ReadProblem
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
@@ -192,10 +252,10 @@ func readCSV(r io.Reader, into any) ([]int, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			return nil, nil, fmt.Errorf("line %d: %w", line, err)
 		}
 		if len(row) != len(header) {
-			return nil, fmt.Errorf("line %d: %d cells; the header has %d", line, len(row), len(header))
+			return nil, nil, fmt.Errorf("line %d: %d cells; the header has %d", line, len(row), len(header))
 		}
 		rec := reflect.New(t).Elem()
 		var sources []Source
@@ -212,7 +272,8 @@ func readCSV(r io.Reader, into any) ([]int, error) {
 				continue
 			}
 			if err := setCell(rec.Field(fieldOf[i].field), cell); err != nil {
-				return nil, fmt.Errorf("line %d: column %s: %w", line, header[i], err)
+				rec.Field(fieldOf[i].field).SetZero()
+				problems = append(problems, ReadProblem{len(lines), strings.TrimSpace(header[i]), err.Error()})
 			}
 		}
 		// Columns left empty for a record with fewer sources than the widest one.
@@ -225,7 +286,7 @@ func readCSV(r io.Reader, into any) ([]int, error) {
 		slice.Set(reflect.Append(slice, rec))
 		lines = append(lines, line)
 	}
-	return lines, nil
+	return lines, problems, nil
 }
 
 func setCell(v reflect.Value, cell string) error {

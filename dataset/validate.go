@@ -101,11 +101,17 @@ func (c *checker) url(field, raw string) {
 	}
 }
 
-func enum[T ~string](c *checker, field string, values []T, valid func(T) bool) {
+// enum checks that each of values is one of all (the GraphQL enum's values, as gqlgen lists them)
+// and none is listed twice; a wrong one's message lists the allowed ones.
+func enum[T ~string](c *checker, field string, values []T, all []T) {
 	seen := map[T]bool{}
 	for _, v := range values {
-		if !valid(v) {
-			c.fail(field, "%q is not one of the allowed values", v)
+		if !slices.Contains(all, v) {
+			names := make([]string, len(all))
+			for i, a := range all {
+				names[i] = string(a)
+			}
+			c.fail(field, "%q is not one of %s", v, strings.Join(names, ", "))
 		}
 		if seen[v] {
 			c.fail(field, "%q is listed twice", v)
@@ -282,7 +288,7 @@ func (c *checker) state(st *State) {
 	if st.Country != "US" && st.Country != "CA" {
 		c.fail("country", "%q is neither US nor CA", st.Country)
 	}
-	enum(c, "type", []model.StateType{model.StateType(st.Type)}, model.StateType.IsValid)
+	enum(c, "type", []model.StateType{model.StateType(st.Type)}, model.AllStateType)
 	c.point(st.Lat, st.Lng, st)
 	if st.BBox[0] >= st.BBox[2] || st.BBox[1] >= st.BBox[3] {
 		c.fail("bbox", "must be [west, south, east, north] with west < east and south < north")
@@ -295,7 +301,7 @@ func (c *checker) event(e Event, refs Refs) {
 	c.required("place", e.Place, 200)
 	c.optional("city", e.City, 200)
 	c.optional("description", e.Description, 5000)
-	enum(c, "kind", []model.EventKind{model.EventKind(e.Kind)}, model.EventKind.IsValid)
+	enum(c, "kind", []model.EventKind{model.EventKind(e.Kind)}, model.AllEventKind)
 	start, end := c.date("startDate", e.StartDate), c.date("endDate", e.EndDate)
 	if end.Before(start) {
 		c.fail("endDate", "%s is before the start date %s", e.EndDate, e.StartDate)
@@ -326,12 +332,12 @@ func (c *checker) organization(o Organization, refs Refs) {
 	c.optional("city", o.City, 200)
 	c.optional("description", o.Description, 5000)
 	kind := model.OrganizationKind(o.Kind)
-	enum(c, "kind", []model.OrganizationKind{kind}, model.OrganizationKind.IsValid)
+	enum(c, "kind", []model.OrganizationKind{kind}, model.AllOrganizationKind)
 	switch {
 	case o.PartnerRole != "" && kind != model.OrganizationKindPartner:
 		c.fail("partnerRole", "only a PARTNER has a partner role")
 	case o.PartnerRole != "":
-		enum(c, "partnerRole", []model.PartnerRole{model.PartnerRole(o.PartnerRole)}, model.PartnerRole.IsValid)
+		enum(c, "partnerRole", []model.PartnerRole{model.PartnerRole(o.PartnerRole)}, model.AllPartnerRole)
 	}
 	if o.Website != "" {
 		c.url("website", o.Website)
@@ -344,16 +350,16 @@ func (c *checker) organization(o Organization, refs Refs) {
 	}
 	c.refs("organized", o.Organized, refs, EventsFile, "event")
 	c.refs("participated", o.Participated, refs, EventsFile, "event")
-	enum(c, "communities", asEnum[model.Community](o.Communities), model.Community.IsValid)
-	enum(c, "issues", asEnum[model.Issue](o.Issues), model.Issue.IsValid)
-	enum(c, "generations", asEnum[model.Generation](o.Generations), model.Generation.IsValid)
+	enum(c, "communities", asEnum[model.Community](o.Communities), model.AllCommunity)
+	enum(c, "issues", asEnum[model.Issue](o.Issues), model.AllIssue)
+	enum(c, "generations", asEnum[model.Generation](o.Generations), model.AllGeneration)
 	c.sources(o.Sources)
 }
 
 func (c *checker) hub(h Hub, refs Refs) {
 	c.required("name", h.Name, 200)
 	c.required("city", h.City, 200)
-	enum(c, "setting", []model.HubSetting{model.HubSetting(h.Setting)}, model.HubSetting.IsValid)
+	enum(c, "setting", []model.HubSetting{model.HubSetting(h.Setting)}, model.AllHubSetting)
 	st := c.knownState(refs, h.State)
 	if h.State == "" {
 		c.fail("state", "is required")
@@ -362,7 +368,7 @@ func (c *checker) hub(h Hub, refs Refs) {
 	if len(h.Activities) == 0 {
 		c.fail("activities", "at least one activity is required")
 	}
-	enum(c, "activities", asEnum[model.HubActivity](h.Activities), model.HubActivity.IsValid)
+	enum(c, "activities", asEnum[model.HubActivity](h.Activities), model.AllHubActivity)
 	if len(h.Hosts) == 0 {
 		c.fail("hosts", "at least one host organization is required")
 	}

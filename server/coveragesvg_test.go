@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,7 +42,7 @@ func TestCoverageSVG(t *testing.T) {
 				"CA": "California: 2 hubs",
 				"MI": "Michigan: 2 hubs",
 				"NM": "New Mexico: 2 hubs",
-				"NY": "New York: 1 hubs",
+				"NY": "New York: 1 hub",
 				"ON": "Ontario: 0 hubs",
 			},
 		},
@@ -48,9 +51,9 @@ func TestCoverageSVG(t *testing.T) {
 			query: "?measure=events&dimension=STATE",
 			title: "Events by state and province",
 			tiles: map[string]string{
-				"NY": "New York: 1 events",
-				"DC": "District of Columbia: 1 events",
-				"OH": "Ohio: 1 events",
+				"NY": "New York: 1 event",
+				"DC": "District of Columbia: 1 event",
+				"OH": "Ohio: 1 event",
 				"CA": "California: 0 events",
 			},
 		},
@@ -119,6 +122,33 @@ func TestCoverageSVG(t *testing.T) {
 			}
 		})
 	}
+
+	// The README's picture is this server's drawing of the bundled data, not a copy that goes stale.
+	t.Run("ReadmePicture", func(t *testing.T) {
+		const picture = "docs/coverage-organizations.svg"
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/coverage.svg", nil))
+		path := filepath.Join("..", picture)
+		if *update {
+			if err := os.WriteFile(path, rec.Body.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shown, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(shown, rec.Body.Bytes()) {
+			t.Errorf("%s differs from what GET /coverage.svg draws today: run go test ./server -run TestCoverageSVG/ReadmePicture -update", picture)
+		}
+		readme, err := os.ReadFile("../README.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(readme, []byte("]("+picture+")")) {
+			t.Errorf("README.md does not show %s", picture)
+		}
+	})
 
 	bad := []struct {
 		name  string

@@ -275,7 +275,7 @@ func renderTileMap(w io.Writer, title, measure string, values []tileValue) error
 		y := gridTop + float64(t.Row*tilePitch)
 		fill, shown, tip := scale.fill(t.value), shortCount(t.value), t.Name+": "+fullCount(t.value)
 		if measure != "" {
-			tip += " " + measure
+			tip += " " + countNoun(t.value, measure)
 		}
 		ink := tileLabelColour(fill)
 		if !t.known {
@@ -400,6 +400,14 @@ func tileMapSummary(measure string, tiles []mapTile) string {
 		s.WriteString(" " + placesHave(missing) + " no data.")
 	}
 	return s.String()
+}
+
+// countNoun returns the plural noun for n things, or its singular for exactly one ("1 hub").
+func countNoun(n int, plural string) string {
+	if n == 1 {
+		return strings.TrimSuffix(plural, "s")
+	}
+	return plural
 }
 
 // placesHave returns "1 place has" or "n places have".

@@ -127,7 +127,7 @@ func TestTileMap(t *testing.T) {
 				if want := "New York: 9 organizations"; tiles["NY"].tooltip != want {
 					t.Errorf("NY (given as ny) tooltip %q; want %q", tiles["NY"].tooltip, want)
 				}
-				if want := "Québec: 1 organizations"; tiles["QC"].tooltip != want {
+				if want := "Québec: 1 organization"; tiles["QC"].tooltip != want {
 					t.Errorf("QC tooltip %q; want %q", tiles["QC"].tooltip, want)
 				}
 			},

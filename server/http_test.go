@@ -46,7 +46,7 @@ func TestHTTP(t *testing.T) {
 		{"PutIs405", "PUT", "/graphql", "application/json", "", `{"query":"` + q + `"}`, 405, "application/json", "~METHOD_NOT_ALLOWED"},
 		{"Healthz", "GET", "/healthz", "", "", "", 200, "text/plain; charset=utf-8", "ok\n"},
 		{"Readyz", "GET", "/readyz", "", "", "", 200, "text/plain; charset=utf-8", "ready\n"},
-		{"GraphiQL", "GET", "/", "", "text/html", "", 200, "text/html; charset=UTF-8", "~graphiql"},
+		{"GraphiQL", "GET", "/", "", "text/html", "", 200, "text/html; charset=utf-8", "~graphiql"},
 		{"UnknownPathIs404", "GET", "/nope", "", "", "", 404, "text/plain; charset=utf-8", "~not found"},
 	}
 	for _, c := range cases {

@@ -63,12 +63,12 @@ func (v *Level) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	l := v.l
 	g.Go(func() error {
-		return runCollection(ctx, v, store.AllianceCollection, l.store.FindAlliances, l.Alliances, l.alliancesBy)
+		return runCollection(ctx, v, store.AllianceCollection, l.store.ReadAlliances, l.Alliances, l.alliancesBy)
 	})
 	g.Go(func() error {
 		return runCollection(ctx, v, store.OrganizationCollection, l.store.FindOrganizations, l.Organizations, l.organizationsBy)
 	})
-	g.Go(func() error { return runCollection(ctx, v, store.StateCollection, l.store.FindStates, l.States, nil) })
+	g.Go(func() error { return runCollection(ctx, v, store.StateCollection, l.store.ReadStates, l.States, nil) })
 	g.Go(func() error {
 		return runCollection(ctx, v, store.EventCollection, l.store.FindEvents, l.Events, l.eventsBy)
 	})

@@ -81,9 +81,9 @@ func New(s *store.Store, wait time.Duration, observe Observer) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
 	k := &known{ids: map[string]bool{}, refs: map[refKey]bool{}}
 	l := &Loaders{
-		Alliances:     newByID(store.AllianceCollection, s.FindAlliances, k, observe, opts),
+		Alliances:     newByID(store.AllianceCollection, s.ReadAlliances, k, observe, opts),
 		Organizations: newByID(store.OrganizationCollection, s.FindOrganizations, k, observe, opts),
-		States:        newByID(store.StateCollection, s.FindStates, k, observe, opts),
+		States:        newByID(store.StateCollection, s.ReadStates, k, observe, opts),
 		Events:        newByID(store.EventCollection, s.FindEvents, k, observe, opts),
 		Hubs:          newByID(store.HubCollection, s.FindHubs, k, observe, opts),
 		store:         s,
@@ -93,7 +93,7 @@ func New(s *store.Store, wait time.Duration, observe Observer) *Loaders {
 	l.organizationsBy = refLoaders(s.FindOrganizations, l.Organizations, k, observe, opts,
 		store.OrganizationsByAlliance, store.OrganizationsByPartner, store.OrganizationsByState,
 		store.OrganizationsByOrganizedEvent, store.OrganizationsByParticipatedEvent)
-	l.alliancesBy = refLoaders(s.FindAlliances, l.Alliances, k, observe, opts,
+	l.alliancesBy = refLoaders(s.ReadAlliances, l.Alliances, k, observe, opts,
 		store.AlliancesByOrganizedEvent, store.AlliancesByParticipatedEvent)
 	l.hubsBy = refLoaders(s.FindHubs, l.Hubs, k, observe, opts,
 		store.HubsByState, store.HubsByHost, store.HubsByEvent)

@@ -1,9 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"maps"
 	"strings"
 	"testing"
+	"time"
+
+	"rootsgraph/store"
+	"rootsgraph/store/storetest"
+	"rootsgraph/tools/load/queries"
 )
 
 // TestCommandCount shows that the number of database commands one request causes does not grow
@@ -83,5 +91,48 @@ func TestCommandCount(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCommandCountWithReferenceData: with the states and alliances kept in memory, as the server
+// runs by default, the dashboards' list query (tools/load's "list") costs the database only the
+// organizations' page and count once the reference data has been read, and a rename of an
+// alliance through the server shows in the very next answer.
+func TestCommandCountWithReferenceData(t *testing.T) {
+	db := storetest.Seeded(t, 1)
+	counter := &storetest.Counter{}
+	s, err := store.Open(t.Context(), store.Config{URI: db.URI, Database: db.Name, Monitor: counter.Monitor(),
+		Exclusive: true, ReferenceTTL: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ts := &testServer{t: t, db: db, handler: newServer(slog.New(slog.DiscardHandler), s, testOptions()), logs: &bytes.Buffer{}}
+	list, _ := queries.Named("list")
+
+	first := ts.mustQuery(list.Text, nil)
+	counter.Reset()
+	if again := ts.mustQuery(list.Text, nil); !bytes.Equal(again, first) {
+		t.Fatalf("the second answer differs from the first")
+	}
+	if got, want := counter.ByName(), map[string]int{"find": 1, "aggregate": 1}; !maps.Equal(got, want) {
+		t.Errorf("commands of the second list request: %v; want %v (the page and its count):\n%s", got, want, strings.Join(counter.Commands(), "\n"))
+	}
+
+	// The organizers of an event are read through the alliances' organizedEventIds, from memory.
+	const organizers = `{ event(slug: "cop22-marrakech-2016") { organizers { edges { node { ... on Alliance { id } } } } } }`
+	const cja = "alliance:climate-justice-alliance"
+	if got := ts.mustQuery(organizers, nil); bytes.Contains(got, []byte(cja)) {
+		t.Fatalf("the Climate Justice Alliance already organizes COP22: %s", got)
+	}
+	key, _, err := db.CreateKey(t.Context(), "Curator Carla", store.RoleCurator, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, out := ts.postAs("Bearer "+key, `mutation { addOrganizer(event: "event:cop22-marrakech-2016", actor: "`+cja+`") { id } }`, nil); len(out.Errors) > 0 {
+		t.Fatalf("addOrganizer: %+v", out.Errors)
+	}
+	if got := ts.mustQuery(organizers, nil); !bytes.Contains(got, []byte(cja)) {
+		t.Errorf("right after an alliance changed through the server, its kept copy is still read: %s", got)
 	}
 }

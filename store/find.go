@@ -29,12 +29,22 @@ func in[T any](field string, values []T) bson.D {
 	return bson.D{{Key: field, Value: bson.D{{Key: "$in", Value: values}}}}
 }
 
-// projections caches, per document type, the projection that names exactly its fields.
+// partial marks a document type that declares only some of its collection's fields: queries for
+// it ask for those fields alone. Every other type is a whole document (it declares every field
+// its collection stores) and is asked for with no projection: the embedded server applies a
+// projection document by document after decoding, so one that names every field costs 20 to 40%
+// more CPU than none, and transfers the same bytes.
+type partial interface{ partialDocument() }
+
+// projections caches, per partial document type, the projection that names exactly its fields.
 var projections sync.Map // reflect.Type → bson.D
 
-// projectionOf returns a projection of the fields that T declares, so that a query transfers
-// only what the Go type can hold.
+// projectionOf returns, for a partial document type, a projection of the fields that T declares,
+// so that a query transfers only what the Go type can hold; for a whole document, nil.
 func projectionOf[T any]() bson.D {
+	if _, ok := any(new(T)).(partial); !ok {
+		return nil
+	}
 	t := reflect.TypeFor[T]()
 	if p, ok := projections.Load(t); ok {
 		return p.(bson.D)
@@ -54,7 +64,10 @@ func projectionOf[T any]() bson.D {
 // findAll runs one find command and decodes every result. limit 0 means no limit; then most, when
 // not 0, is the most documents the filter can match (the number of ids it asks for).
 func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort bson.D, limit, most int) ([]*T, error) {
-	opts := options.Find().SetProjection(projectionOf[T]())
+	opts := options.Find()
+	if p := projectionOf[T](); p != nil {
+		opts.SetProjection(p)
+	}
 	if len(sort) > 0 {
 		opts.SetSort(sort)
 	}
@@ -83,7 +96,11 @@ func findAll[T any](ctx context.Context, c *mongo.Collection, filter any, sort b
 // findOne returns the one document that matches filter, or ErrNotFound.
 func findOne[T any](ctx context.Context, c *mongo.Collection, filter any) (*T, error) {
 	var out T
-	err := c.FindOne(ctx, filter, options.FindOne().SetProjection(projectionOf[T]())).Decode(&out)
+	opts := options.FindOne()
+	if p := projectionOf[T](); p != nil {
+		opts.SetProjection(p)
+	}
+	err := c.FindOne(ctx, filter, opts).Decode(&out)
 	if err == mongo.ErrNoDocuments {
 		return nil, ErrNotFound
 	}

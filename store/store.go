@@ -82,6 +82,11 @@ type Config struct {
 	// Failpoint, when set, is called at each named step of a write ("claimed", "applied",
 	// "completed"), so that crash tests can stop the process exactly there.
 	Failpoint func(step string)
+	// ReferenceTTL, when not 0, keeps the states and alliances in memory for ReadStates and
+	// ReadAlliances, for at most this long and until a write to them through this store (see
+	// reference.go). Now is its clock (time.Now when nil).
+	ReferenceTTL time.Duration
+	Now          func() time.Time
 }
 
 // Store reads and writes the coalition graph in one MongoDB database.
@@ -95,6 +100,7 @@ type Store struct {
 	inflight     sync.Map   // claim keys this process is applying
 	settling     sync.Mutex // one settle at a time
 	writing      sync.Mutex // one write at a time, when exclusive
+	reference    *reference // nil when reference data is read from the database each time
 }
 
 // Open connects to the deployment in cfg and checks that it answers. It does not create indexes
@@ -119,6 +125,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.AppName != "" {
 		opts.SetAppName(cfg.AppName)
 	}
+	var ref *reference
+	if cfg.ReferenceTTL > 0 {
+		ref = &reference{ttl: cfg.ReferenceTTL, now: cfg.Now}
+		if ref.now == nil {
+			ref.now = time.Now
+		}
+		cfg.Monitor = ref.observe(cfg.Monitor)
+	}
 	if cfg.Monitor != nil {
 		opts.SetMonitor(cfg.Monitor)
 	}
@@ -130,7 +144,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{client: client, db: client.Database(cfg.Database), exclusive: cfg.Exclusive,
-		claimTimeout: cfg.ClaimTimeout, failpoint: cfg.Failpoint}
+		claimTimeout: cfg.ClaimTimeout, failpoint: cfg.Failpoint, reference: ref}
 	if s.claimTimeout <= 0 {
 		s.claimTimeout = 30 * time.Second
 	}

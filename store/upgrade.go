@@ -44,11 +44,15 @@ func (s *Store) Upgrade(ctx context.Context, now time.Time) error {
 	return s.partnershipsOnce(ctx, now)
 }
 
+// auditID is an audit entry's id alone.
+type auditID struct {
+	ID bson.ObjectID `bson:"_id"`
+}
+
+func (auditID) partialDocument() {}
+
 func (s *Store) claimOldEntries(ctx context.Context) error {
-	type old struct {
-		ID bson.ObjectID `bson:"_id"`
-	}
-	entries, err := findAll[old](ctx, s.coll(auditColl), bson.D{{Key: "claim", Value: bson.D{{Key: "$exists", Value: false}}}}, nil, 0, 0)
+	entries, err := findAll[auditID](ctx, s.coll(auditColl), bson.D{{Key: "claim", Value: bson.D{{Key: "$exists", Value: false}}}}, nil, 0, 0)
 	if err != nil {
 		return err
 	}

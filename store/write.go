@@ -299,6 +299,17 @@ type life struct {
 	CreatedAt time.Time `bson:"createdAt"`
 }
 
+func (life) partialDocument() {}
+
+// idLife is a record's id with its life.
+type idLife struct {
+	ID        string    `bson:"_id"`
+	Version   int       `bson:"version"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+func (idLife) partialDocument() {}
+
 // lifeOf returns the version and creation time of the record id, asked by _id alone;
 // ErrNotFound when there is none.
 func (s *Store) lifeOf(ctx context.Context, coll, id string) (*life, error) {
@@ -356,11 +367,7 @@ func (s *Store) settleAll(ctx context.Context, entries []*AuditEntry) error {
 	}
 	lives := map[string]*life{} // by collection and id
 	for coll, list := range ids {
-		docs, err := findAll[struct {
-			ID        string    `bson:"_id"`
-			Version   int       `bson:"version"`
-			CreatedAt time.Time `bson:"createdAt"`
-		}](ctx, s.coll(coll), in("_id", list), nil, 0, len(list))
+		docs, err := findAll[idLife](ctx, s.coll(coll), in("_id", list), nil, 0, len(list))
 		if err != nil {
 			return err
 		}

@@ -179,7 +179,7 @@ func faultServer(t *testing.T, s *store.Store, timeout time.Duration) (*httptest
 	opts.responseCacheTTL = 0
 	ctx, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop)
-	opts.watch = newDBWatch(s, logger)
+	opts.watch = newDBWatch(s, logger, nil)
 	go opts.watch.run(ctx)
 	hs := httptest.NewServer(newServer(logger, s, opts))
 	t.Cleanup(hs.Close)
@@ -447,5 +447,43 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	var opErr *net.OpError
 	if err == nil || !errors.As(err, &opErr) || opErr.Op != "dial" {
 		t.Errorf("a request after the shutdown: %v; want a failure to connect", err)
+	}
+}
+
+// TestWatchTellsABusyDatabaseFromAGoneOne: a ping that times out while the database goes on
+// answering the server's own commands (a saturated machine under load) is not an outage: no
+// request is cancelled and nothing is logged; the same ping failing while nothing is answered is.
+func TestWatchTellsABusyDatabaseFromAGoneOne(t *testing.T) {
+	var answered atomic.Uint64
+	busy := true
+	ping := func(context.Context) error {
+		if busy {
+			answered.Add(3) // other requests' commands were answered meanwhile
+		}
+		return context.DeadlineExceeded
+	}
+	logs := &lockedBuffer{}
+	w := &dbWatch{ping: ping, answered: answered.Load, logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		flights: map[*context.CancelCauseFunc]struct{}{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.run(ctx); close(done) }()
+	time.Sleep(3 * watchEvery)
+	if w.down.Load() || logs.logLine("database went away: requests answer 503 SERVICE_UNAVAILABLE until it is back") != nil {
+		t.Errorf("a busy database that answers commands was taken for gone:\n%s", logs)
+	}
+	cancel()
+	<-done
+
+	busy = false
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	go w.run(ctx)
+	deadline := time.Now().Add(10 * time.Second)
+	for !w.down.Load() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !w.down.Load() {
+		t.Error("a database that answers nothing was not taken for gone")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -26,6 +27,8 @@ type metrics struct {
 	inFlight   prometheus.Gauge
 	errors     *prometheus.CounterVec
 	dbCommands *prometheus.CounterVec
+	// dbAnswered counts the commands the database answered, for the outage watch.
+	dbAnswered atomic.Uint64
 	dbDuration *prometheus.HistogramVec
 	batchKeys  *prometheus.HistogramVec
 	pool       *poolMetrics
@@ -167,6 +170,7 @@ func (m *metrics) dbMonitor() *event.CommandMonitor {
 	return &event.CommandMonitor{
 		Started: counter.Started,
 		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+			m.dbAnswered.Add(1)
 			m.dbCommands.WithLabelValues(e.CommandName, "ok").Inc()
 			m.dbDuration.WithLabelValues(e.CommandName).Observe(e.Duration.Seconds())
 		},

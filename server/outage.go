@@ -24,7 +24,12 @@ var errDatabaseDown = fmt.Errorf("the database stopped answering: %w", store.Err
 // database fail at once. The first ping that succeeds marks it up (logged once, with how long it
 // was gone). It changes no data.
 type dbWatch struct {
-	ping    func(context.Context) error
+	ping func(context.Context) error
+	// answered counts the commands the database answered to the server's own client (nil: none
+	// are seen). A ping that fails while that count moves was slow behind a busy database, which
+	// is answering: that is load, not an outage, and cancelling every request would turn it into
+	// one.
+	answered func() uint64
 	logger  *slog.Logger
 	down    atomic.Bool
 	mu      sync.Mutex
@@ -38,9 +43,13 @@ const (
 )
 
 // newDBWatch watches the database that s reaches; give it a store of its own (MaxPoolSize 1), so
-// that its pings never wait behind the requests' connections.
-func newDBWatch(s *store.Store, logger *slog.Logger) *dbWatch {
-	return &dbWatch{ping: s.Ping, logger: logger, flights: map[*context.CancelCauseFunc]struct{}{}}
+// that its pings never wait behind the requests' connections. answered, when not nil, counts the
+// commands the database answered to the server's own client.
+func newDBWatch(s *store.Store, logger *slog.Logger, answered func() uint64) *dbWatch {
+	if answered == nil {
+		answered = func() uint64 { return 0 }
+	}
+	return &dbWatch{ping: s.Ping, answered: answered, logger: logger, flights: map[*context.CancelCauseFunc]struct{}{}}
 }
 
 // run pings until ctx ends.
@@ -48,11 +57,16 @@ func (w *dbWatch) run(ctx context.Context) {
 	tick := time.NewTicker(watchEvery)
 	defer tick.Stop()
 	for {
+		before := w.answered()
 		pctx, cancel := context.WithTimeout(ctx, watchTimeout)
 		err := w.ping(pctx)
 		cancel()
 		if ctx.Err() != nil {
 			return
+		}
+		if err != nil && w.answered() != before {
+			w.logger.Debug("database slow to answer a ping, but answering commands", "err", err)
+			err = nil
 		}
 		w.observe(err, time.Now())
 		select {

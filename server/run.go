@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("database: %w", err)
 	}
 	defer pinger.Close(context.WithoutCancel(ctx))
-	watch := newDBWatch(pinger, logger)
+	watch := newDBWatch(pinger, logger, m.dbAnswered.Load)
 	go watch.run(ctx)
 	srv := newServer(logger, s, serverOptions{watch: watch, corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
 		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,

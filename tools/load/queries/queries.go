@@ -31,6 +31,11 @@ var All = []Query{
   id name alliances { id name } state { code name } } } } }`,
 	},
 	{
+		Name: "page",
+		What: "100 organizations with their alliances and state, without a count (the query of the side-by-side comparison with Apollo Server in BENCHMARKS.md)",
+		Text: `query Page { organizations(first: 100) { edges { node { name alliances { name } state { name } } } } }`,
+	},
+	{
 		Name: "network",
 		What: "the depth-3 neighbourhood of a member organization through alliances and partnerships (researchers)",
 		Text: `query Network { network(from: ["organization:embergrove-nations-sovereignty-council-sample"], depth: 3, via: [MEMBER_OF, PARTNERS_WITH]) {
@@ -40,7 +45,7 @@ var All = []Query{
 
 // Query is one named operation.
 type Query struct {
-	Name string // short name: node, coverage, bbox, list, network
+	Name string // short name: node, coverage, bbox, list, page, network
 	What string // who asks it, and for what
 	Text string // the GraphQL document
 }

@@ -6,6 +6,7 @@ package embedded
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	_ "modernc.org/sqlite" // the driver FerretDB's SQLite backend uses, for IndexIDs
 )
 
 // Server is a running embedded FerretDB.
@@ -147,4 +149,42 @@ func lockDir(dir string) (*os.File, error) {
 	_ = f.Truncate(0)
 	_, _ = fmt.Fprintf(f, "process %d (started %s)\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
 	return f, nil
+}
+
+// IndexIDs gives every collection of the database an SQLite index on the expression FerretDB
+// v1.24's SQLite backend filters by when a query asks for one _id (`_ferretdb_sjson->'$._id'`).
+// FerretDB's own _id index is on `_ferretdb_sjson->"_id"`, which SQLite does not take for the
+// same expression, so without this a find by _id reads every row of the table: on ten times the
+// bundled data, 50 ms of CPU for one organization by id instead of well under one. SQLite keeps
+// the index up to date on every write; FerretDB never sees it (it lists and drops only its own),
+// and dropping a collection drops its table with the index. Run it after the collections exist;
+// it is idempotent.
+func (s *Server) IndexIDs(ctx context.Context, database string) error {
+	path := filepath.Join(s.dir, database+".sqlite")
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("index _id: %w", err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM _ferretdb_collections`)
+	if err != nil {
+		return fmt.Errorf("index _id: list collections: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return fmt.Errorf("index _id: %w", err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	for _, t := range tables {
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t+"__id_lookup", t)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index _id of %s: %w", t, err)
+		}
+	}
+	return nil
 }

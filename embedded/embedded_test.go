@@ -3,12 +3,15 @@ package embedded_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -88,4 +91,66 @@ func listeningTCP(t *testing.T) int {
 		f.Close()
 	}
 	return n
+}
+
+// TestFindByIDUsesAnIndex: after IndexIDs, the SQL that FerretDB runs for a find by one _id is
+// answered from an index, not by reading every row (the plan SQLite gives for that SQL), and the
+// find still returns the document.
+func TestFindByIDUsesAnIndex(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := embedded.Start(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	coll := c.Database("roots").Collection("things")
+	for i := range 50 {
+		if _, err := coll.InsertOne(t.Context(), bson.D{{Key: "_id", Value: fmt.Sprintf("thing:%d", i)}, {Key: "n", Value: i}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.IndexIDs(t.Context(), "roots"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.IndexIDs(t.Context(), "roots"); err != nil {
+		t.Fatalf("a second IndexIDs: %v", err)
+	}
+	var got struct{ N int }
+	if err := coll.FindOne(t.Context(), bson.D{{Key: "_id", Value: "thing:7"}}).Decode(&got); err != nil || got.N != 7 {
+		t.Fatalf("find by _id after IndexIDs: %+v, %v", got, err)
+	}
+
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "roots.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var table string
+	if err := db.QueryRow(`SELECT table_name FROM _ferretdb_collections WHERE name = 'things'`).Scan(&table); err != nil {
+		t.Fatal(err)
+	}
+	// The statement FerretDB v1.24.2's SQLite backend builds for {_id: "..."} (backends/sqlite,
+	// Collection.Query, with metadata.IDColumn).
+	rows, err := db.Query(fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table), `"thing:7"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0], "USING INDEX") {
+		t.Errorf("SQLite's plan for FerretDB's find by _id: %q; want a search using an index", plan)
+	}
 }

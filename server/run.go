@@ -178,6 +178,15 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 	}
 	d.store, d.uri = s, uri
 	if d.embedded != nil {
+		// The collections first, then the index that makes FerretDB's finds by _id use an index.
+		err := s.EnsureIndexes(ctx)
+		if err == nil {
+			err = d.embedded.IndexIDs(ctx, cfg.database)
+		}
+		if err != nil {
+			d.close()
+			return nil, fmt.Errorf("database: %w", err)
+		}
 		logger.Info("database", "kind", "embedded FerretDB v1.24.2 (SQLite)", "data_dir", d.embedded.Dir(),
 			"uri", uri, "database", cfg.database)
 	} else {

@@ -30,11 +30,11 @@ type dbWatch struct {
 	// is answering: that is load, not an outage, and cancelling every request would turn it into
 	// one.
 	answered func() uint64
-	logger  *slog.Logger
-	down    atomic.Bool
-	mu      sync.Mutex
-	since   time.Time // when it went down
-	flights map[*context.CancelCauseFunc]struct{}
+	logger   *slog.Logger
+	down     atomic.Bool
+	mu       sync.Mutex
+	since    time.Time // when it went down
+	flights  map[*context.CancelCauseFunc]struct{}
 }
 
 const (

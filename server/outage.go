@@ -17,9 +17,9 @@ import (
 // answering. It is a store.ErrUnavailable, so it is answered SERVICE_UNAVAILABLE.
 var errDatabaseDown = fmt.Errorf("the database stopped answering: %w", store.ErrUnavailable)
 
-// dbWatch follows whether the database answers, so that an outage costs requests about two
-// seconds, not their whole time: it pings every watchEvery with watchTimeout to answer. The first
-// ping that fails marks the database down (logged once) and cancels every request in flight with
+// dbWatch follows whether the database answers, so that an outage costs requests a few seconds,
+// not their whole time: it pings every watchEvery with watchTimeout to answer. The first ping
+// refused, or pings timing out for watchHung while no command is answered, mark the database down (logged once) and cancels every request in flight with
 // errDatabaseDown; while it is down, requests start already cancelled, so those that need the
 // database fail at once. The first ping that succeeds marks it up (logged once, with how long it
 // was gone). It changes no data.
@@ -40,6 +40,11 @@ type dbWatch struct {
 const (
 	watchEvery   = 500 * time.Millisecond
 	watchTimeout = time.Second
+	// watchHung is how long pings must go on timing out, with no command answered meanwhile,
+	// before the database counts as hung. One long command (a deep network query on a large data
+	// set holds the embedded database for seconds) answers nothing for a while without being an
+	// outage. A ping refused or cut off counts at once.
+	watchHung = 3 * time.Second
 )
 
 // newDBWatch watches the database that s reaches; give it a store of its own (MaxPoolSize 1), so
@@ -56,17 +61,31 @@ func newDBWatch(s *store.Store, logger *slog.Logger, answered func() uint64) *db
 func (w *dbWatch) run(ctx context.Context) {
 	tick := time.NewTicker(watchEvery)
 	defer tick.Stop()
+	// slowSince is when pings began timing out, quietSince since when nothing was answered.
+	var slowSince, quietSince time.Time
 	for {
 		before := w.answered()
+		started := time.Now()
 		pctx, cancel := context.WithTimeout(ctx, watchTimeout)
 		err := w.ping(pctx)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
-		if err != nil && w.answered() != before {
+		switch {
+		case err == nil:
+			slowSince, quietSince = time.Time{}, time.Time{}
+		case w.answered() != before:
 			w.logger.Debug("database slow to answer a ping, but answering commands", "err", err)
-			err = nil
+			err, slowSince, quietSince = nil, time.Time{}, time.Time{}
+		case errors.Is(err, context.DeadlineExceeded):
+			if slowSince.IsZero() {
+				slowSince, quietSince = started, started
+			}
+			if time.Since(quietSince) < watchHung {
+				w.logger.Debug("database slow to answer a ping", "err", err, "for", time.Since(slowSince).String())
+				err = nil
+			}
 		}
 		w.observe(err, time.Now())
 		select {

@@ -70,7 +70,7 @@ func (t *tool) open(ctx context.Context) (*database, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := prepare(ctx, db.store, logger, 1); err != nil {
+	if err := prepare(ctx, db, logger, 1); err != nil {
 		db.close()
 		return nil, err
 	}

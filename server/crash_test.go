@@ -58,7 +58,7 @@ func crashOpen(t *testing.T, dir string, failpoint func(string)) (*store.Store, 
 		srv.Close()
 		t.Fatal(err)
 	}
-	if err := prepare(ctx, s, slog.New(slog.DiscardHandler), 1); err != nil {
+	if err := prepare(ctx, &database{store: s, embedded: srv, name: "roots"}, slog.New(slog.DiscardHandler), 1); err != nil {
 		t.Fatal(err)
 	}
 	armed.Store(true)

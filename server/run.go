@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer db.close()
 
 	s := db.store
-	if err := prepare(ctx, s, logger, cfg.sampleScale); err != nil {
+	if err := prepare(ctx, db, logger, cfg.sampleScale); err != nil {
 		return err
 	}
 
@@ -118,6 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 type database struct {
 	store    *store.Store
 	uri      string
+	name     string // the database's name within the deployment
 	embedded *embedded.Server
 }
 
@@ -176,17 +177,8 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 		}
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	d.store, d.uri = s, uri
+	d.store, d.uri, d.name = s, uri, cfg.database
 	if d.embedded != nil {
-		// The collections first, then the index that makes FerretDB's finds by _id use an index.
-		err := s.EnsureIndexes(ctx)
-		if err == nil {
-			err = d.embedded.IndexIDs(ctx, cfg.database)
-		}
-		if err != nil {
-			d.close()
-			return nil, fmt.Errorf("database: %w", err)
-		}
 		logger.Info("database", "kind", "embedded FerretDB v1.24.2 (SQLite)", "data_dir", d.embedded.Dir(),
 			"uri", uri, "database", cfg.database)
 	} else {
@@ -196,11 +188,18 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 }
 
 // prepare makes the database ready to serve: indexes and the shape of an earlier release's
-// documents (Upgrade), the bundled data in an empty database, and the changes that a stopped
+// documents (Upgrade), on the embedded database the index its finds by _id need (IndexIDs), the bundled data in an empty database, and the changes that a stopped
 // process left claimed but unfinished completed (Settle), all before the first request.
-func prepare(ctx context.Context, s *store.Store, logger *slog.Logger, scale int) error {
+func prepare(ctx context.Context, db *database, logger *slog.Logger, scale int) error {
+	s := db.store
 	if err := s.Upgrade(ctx, time.Now()); err != nil {
 		return err
+	}
+	if db.embedded != nil {
+		// Once Upgrade has made the collections: the index that lets FerretDB's finds by _id use one.
+		if err := db.embedded.IndexIDs(ctx, db.name); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
 	}
 	if err := seed(ctx, s, logger, scale); err != nil {
 		return err

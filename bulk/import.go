@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,10 +137,14 @@ func merge(cur store.Documents, f *dataset.File, replaceSample bool) (*dataset.S
 		set.Hubs = append(set.Hubs, dataset.HubRecord(d))
 	}
 	var problems Rejected
-	unread := map[[2]string]bool{} // line and field of the values that could not be read
+	type lineField struct {
+		line  int
+		field string
+	}
+	unread := map[lineField]bool{} // the values that could not be read
 	for _, p := range f.Problems {
 		problems = append(problems, Problem{f.Lines[p.Record], f.Slug(p.Record), p.Field, p.Reason})
-		unread[[2]string{strconv.Itoa(f.Lines[p.Record]), p.Field}] = true
+		unread[lineField{f.Lines[p.Record], p.Field}] = true
 	}
 	inFile := map[string]int{}
 	for i := range f.Len() {
@@ -172,7 +175,7 @@ func merge(cur store.Documents, f *dataset.File, replaceSample bool) (*dataset.S
 		if line == 0 {
 			slug = strings.TrimSuffix(p.File, "s.json") + ":" + p.Slug
 		}
-		if slices.ContainsFunc(strings.Split(p.Field, "/"), func(field string) bool { return unread[[2]string{strconv.Itoa(line), field}] }) {
+		if slices.ContainsFunc(strings.Split(p.Field, "/"), func(field string) bool { return unread[lineField{line, field}] }) {
 			continue // reported as unreadable; validation saw it empty ("lat/lng: give both" when lat was not a number)
 		}
 		problems = append(problems, Problem{line, slug, p.Field, p.Reason})

@@ -61,8 +61,8 @@ func newDBWatch(s *store.Store, logger *slog.Logger, answered func() uint64) *db
 func (w *dbWatch) run(ctx context.Context) {
 	tick := time.NewTicker(watchEvery)
 	defer tick.Stop()
-	// slowSince is when pings began timing out, quietSince since when nothing was answered.
-	var slowSince, quietSince time.Time
+	// slowSince is when pings began timing out with nothing answered meanwhile.
+	var slowSince time.Time
 	for {
 		before := w.answered()
 		started := time.Now()
@@ -74,15 +74,15 @@ func (w *dbWatch) run(ctx context.Context) {
 		}
 		switch {
 		case err == nil:
-			slowSince, quietSince = time.Time{}, time.Time{}
+			slowSince = time.Time{}
 		case w.answered() != before:
 			w.logger.Debug("database slow to answer a ping, but answering commands", "err", err)
-			err, slowSince, quietSince = nil, time.Time{}, time.Time{}
+			err, slowSince = nil, time.Time{}
 		case errors.Is(err, context.DeadlineExceeded):
 			if slowSince.IsZero() {
-				slowSince, quietSince = started, started
+				slowSince = started
 			}
-			if time.Since(quietSince) < watchHung {
+			if time.Since(slowSince) < watchHung {
 				w.logger.Debug("database slow to answer a ping", "err", err, "for", time.Since(slowSince).String())
 				err = nil
 			}

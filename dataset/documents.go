@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"rootsgraph/graph/model"
@@ -53,6 +54,8 @@ func (s *Set) Documents(now time.Time) (store.Documents, error) {
 			Description:          optional(a.Description),
 			OrganizedEventIDs:    ids(model.EventID, a.Organized),
 			ParticipatedEventIDs: ids(model.EventID, a.Participated),
+			AllianceIDs:          ids(model.AllianceID, a.Alliances),
+			Citations:            citations(a.Memberships, a.Participations),
 			Sources:              sources(a.Sources),
 			Sample:               a.Sample,
 			Version:              1,
@@ -140,6 +143,8 @@ func OrganizationDocument(o Organization, st *State, now time.Time) *model.Organ
 		Slug:                 o.Slug,
 		Name:                 o.Name,
 		NameKey:              model.NameKey(o.Name),
+		OtherNames:           o.OtherNames,
+		OtherNameKeys:        nameKeys(o.OtherNames),
 		Kind:                 model.OrganizationKind(o.Kind),
 		PartnerRole:          role,
 		Description:          optional(o.Description),
@@ -158,6 +163,7 @@ func OrganizationDocument(o Organization, st *State, now time.Time) *model.Organ
 		Communities:          asEnum[model.Community](o.Communities),
 		Issues:               asEnum[model.Issue](o.Issues),
 		Generations:          asEnum[model.Generation](o.Generations),
+		Citations:            citations(o.Memberships, o.Participations),
 		Sources:              sources(o.Sources),
 		Sample:               o.Sample,
 		Version:              1,
@@ -308,7 +314,36 @@ func ids(id func(string) string, slugs []string) []string {
 func sources(in []Source) []*model.Source {
 	out := make([]*model.Source, len(in))
 	for i, s := range in {
-		out[i] = &model.Source{Title: s.Title, URL: optional(s.URL)}
+		date, approximate := strings.CutSuffix(s.Date, approximateMark)
+		out[i] = &model.Source{Title: s.Title, URL: optional(s.URL), Date: optional(date), DateApproximate: approximate}
+	}
+	return out
+}
+
+// approximateMark ends a source's date that is approximate.
+const approximateMark = "~"
+
+// citations returns the documents' form of a record's memberships and participations: nil for
+// none, so that a record without them stores no field.
+func citations(ms []Membership, ps []Participation) []*model.Citation {
+	var out []*model.Citation
+	for _, m := range ms {
+		out = append(out, &model.Citation{To: model.AllianceID(m.Alliance), Role: model.RoleMember, Sources: sources(m.Sources)})
+	}
+	for _, p := range ps {
+		out = append(out, &model.Citation{To: model.EventID(p.Event), Role: p.Role, Sources: sources(p.Sources)})
+	}
+	return out
+}
+
+// nameKeys returns the name keys of names; nil for none.
+func nameKeys(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = model.NameKey(n)
 	}
 	return out
 }

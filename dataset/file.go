@@ -224,8 +224,8 @@ func readCSV(r io.Reader, into any) ([]int, []ReadProblem, error) {
 		byName[c.name] = c
 	}
 	type sourceCol struct {
-		n     int
-		title bool
+		n    int
+		part string
 	}
 	fieldOf := make([]*column, len(header))
 	sourceOf := make([]*sourceCol, len(header))
@@ -237,11 +237,11 @@ func readCSV(r io.Reader, into any) ([]int, []ReadProblem, error) {
 		}
 		var n int
 		var part string
-		if _, err := fmt.Sscanf(h, "source%d_%s", &n, &part); err == nil && n >= 1 && (part == "title" || part == "url") {
-			sourceOf[i] = &sourceCol{n, part == "title"}
+		if _, err := fmt.Sscanf(h, "source%d_%s", &n, &part); err == nil && n >= 1 && (part == "title" || part == "url" || part == "date") {
+			sourceOf[i] = &sourceCol{n, part}
 			continue
 		}
-		return nil, nil, fmt.Errorf("line 1: unknown column %q (the columns are the JSON fields; sources are source1_title, source1_url, ...)", h)
+		return nil, nil, fmt.Errorf("line 1: unknown column %q (the columns are the JSON fields; sources are source1_title, source1_url, source1_date, ...)", h)
 	}
 	var lines []int
 	var problems []ReadProblem
@@ -264,10 +264,13 @@ func readCSV(r io.Reader, into any) ([]int, []ReadProblem, error) {
 				for len(sources) < s.n {
 					sources = append(sources, Source{})
 				}
-				if s.title {
+				switch s.part {
+				case "title":
 					sources[s.n-1].Title = cell
-				} else {
+				case "url":
 					sources[s.n-1].URL = cell
+				default:
+					sources[s.n-1].Date = strings.TrimSpace(cell)
 				}
 				continue
 			}
@@ -318,11 +321,19 @@ func setCell(v reflect.Value, cell string) error {
 			return fmt.Errorf("%q is not a number", cell)
 		}
 		v.Set(reflect.ValueOf(&f))
-	case reflect.Slice: // []string
+	case reflect.Slice:
 		if cell == "" {
 			return nil
 		}
-		var out []string
+		if v.Type().Elem().Kind() == reflect.Struct { // memberships, participations: JSON
+			dec := json.NewDecoder(strings.NewReader(cell))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(v.Addr().Interface()); err != nil {
+				return fmt.Errorf("is not a JSON array of %s: %s", v.Type().Elem().Name(), jsonReason(err))
+			}
+			return nil
+		}
+		var out []string // []string
 		for _, s := range strings.Split(cell, listSeparator) {
 			if s = strings.TrimSpace(s); s != "" {
 				out = append(out, s)
@@ -345,11 +356,14 @@ func WriteFile(w io.Writer, records any, isCSV bool) error {
 	slice := reflect.ValueOf(records)
 	t := slice.Type().Elem()
 	cols := columnsOf(t)
-	most := 0
+	most, dated := 0, false
 	for i := range slice.Len() {
 		for _, c := range cols {
 			if f := slice.Index(i).Field(c.field); f.Type() == sourcesType {
 				most = max(most, f.Len())
+				for _, s := range f.Interface().([]Source) {
+					dated = dated || s.Date != ""
+				}
 			}
 		}
 	}
@@ -358,6 +372,9 @@ func WriteFile(w io.Writer, records any, isCSV bool) error {
 		if t.Field(c.field).Type == sourcesType {
 			for n := 1; n <= most; n++ {
 				header = append(header, fmt.Sprintf("source%d_title", n), fmt.Sprintf("source%d_url", n))
+				if dated { // a file whose sources have no dates keeps the columns it always had
+					header = append(header, fmt.Sprintf("source%d_date", n))
+				}
 			}
 			continue
 		}
@@ -379,6 +396,9 @@ func WriteFile(w io.Writer, records any, isCSV bool) error {
 						s = v.Index(n).Interface().(Source)
 					}
 					row = append(row, s.Title, s.URL)
+					if dated {
+						row = append(row, s.Date)
+					}
 				}
 			case v.Kind() == reflect.String:
 				row = append(row, v.String())
@@ -392,6 +412,16 @@ func WriteFile(w io.Writer, records any, isCSV bool) error {
 				} else {
 					row = append(row, strconv.FormatFloat(v.Elem().Float(), 'f', -1, 64))
 				}
+			case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct:
+				var cell strings.Builder
+				if v.Len() > 0 {
+					enc := json.NewEncoder(&cell)
+					enc.SetEscapeHTML(false)
+					if err := enc.Encode(v.Interface()); err != nil {
+						return err
+					}
+				}
+				row = append(row, strings.TrimSuffix(cell.String(), "\n"))
 			case v.Kind() == reflect.Slice:
 				row = append(row, strings.Join(v.Interface().([]string), listSeparator))
 			}

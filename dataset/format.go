@@ -7,10 +7,34 @@
 // a file by hand or from a spreadsheet. The format is documented in dataset/README.md.
 package dataset
 
-// Source says where a record's facts come from.
+import (
+	"slices"
+
+	"rootsgraph/graph/model"
+)
+
+// Source says where a record's facts, or one of its edges, come from, and when.
 type Source struct {
 	Title string `json:"title"`
 	URL   string `json:"url,omitempty"`
+	// Date is the date the source shows or implies: YYYY, YYYY-MM or YYYY-MM-DD, with a trailing
+	// "~" when it is approximate (implied, or the first year of a span); empty when it gives none.
+	Date string `json:"date,omitempty"`
+}
+
+// Membership gives the sources of one of a record's memberships (its alliance is also in the
+// record's alliances): who lists it as a member of that alliance, and when.
+type Membership struct {
+	Alliance string   `json:"alliance"` // alliance slug
+	Sources  []Source `json:"sources"`
+}
+
+// Participation gives the sources of one of a record's parts in an event: ORGANIZER (the event is
+// also in the record's organized), PARTICIPANT or HOST (in participated).
+type Participation struct {
+	Event   string   `json:"event"` // event slug
+	Role    string   `json:"role"`
+	Sources []Source `json:"sources"`
 }
 
 // State is a US state, district or territory, or a Canadian province or territory.
@@ -39,15 +63,20 @@ type Alliance struct {
 	Website      string   `json:"website,omitempty"`
 	Organized    []string `json:"organized,omitempty"`    // event slugs this alliance organized
 	Participated []string `json:"participated,omitempty"` // event slugs this alliance took part in
-	Sources      []Source `json:"sources"`
-	Sample       bool     `json:"sample"`
+	// Alliances are the slugs of the other alliances that list this one as a member.
+	Alliances      []string        `json:"alliances,omitempty"`
+	Memberships    []Membership    `json:"memberships,omitempty"`
+	Participations []Participation `json:"participations,omitempty"`
+	Sources        []Source        `json:"sources"`
+	Sample         bool            `json:"sample"`
 }
 
 // Organization is a member organization, a partner, or the coalition itself.
 type Organization struct {
 	Slug         string   `json:"slug"`
 	Name         string   `json:"name"`
-	Kind         string   `json:"kind"`                  // COALITION, MEMBER, PARTNER
+	OtherNames   []string `json:"otherNames,omitempty"`  // other spellings its sources use
+	Kind         string   `json:"kind"`                  // COALITION, MEMBER, PARTNER, ALLY
 	PartnerRole  string   `json:"partnerRole,omitempty"` // WORKS_ALONGSIDE, COLLABORATES (partners only)
 	Description  string   `json:"description,omitempty"`
 	Website      string   `json:"website,omitempty"`
@@ -62,8 +91,11 @@ type Organization struct {
 	Communities  []string `json:"communities,omitempty"`
 	Issues       []string `json:"issues,omitempty"`
 	Generations  []string `json:"generations,omitempty"`
-	Sources      []Source `json:"sources"`
-	Sample       bool     `json:"sample"`
+	// Memberships and Participations give the sources of some of the edges above.
+	Memberships    []Membership    `json:"memberships,omitempty"`
+	Participations []Participation `json:"participations,omitempty"`
+	Sources        []Source        `json:"sources"`
+	Sample         bool            `json:"sample"`
 }
 
 // Event is a mobilization, march, conference or convention.
@@ -98,4 +130,16 @@ type Hub struct {
 	Events     []string `json:"events,omitempty"`
 	Sources    []Source `json:"sources"`
 	Sample     bool     `json:"sample"`
+}
+
+// DropUnlistedCitations drops the memberships and participations whose edge the record no longer
+// lists (an update that removes an alliance removes what was said about it).
+func (o *Organization) DropUnlistedCitations() {
+	o.Memberships = slices.DeleteFunc(o.Memberships, func(m Membership) bool { return !slices.Contains(o.Alliances, m.Alliance) })
+	o.Participations = slices.DeleteFunc(o.Participations, func(p Participation) bool {
+		if p.Role == string(model.ParticipationRoleOrganizer) {
+			return !slices.Contains(o.Organized, p.Event)
+		}
+		return !slices.Contains(o.Participated, p.Event)
+	})
 }

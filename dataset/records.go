@@ -13,6 +13,7 @@ func OrganizationRecord(o *model.Organization) Organization {
 	r := Organization{
 		Slug:         o.Slug,
 		Name:         o.Name,
+		OtherNames:   o.OtherNames,
 		Kind:         string(o.Kind),
 		Description:  deref(o.Description),
 		Website:      deref(o.Website),
@@ -30,6 +31,7 @@ func OrganizationRecord(o *model.Organization) Organization {
 		Sources:      sourceRecords(o.Sources),
 		Sample:       o.Sample,
 	}
+	r.Memberships, r.Participations = citationRecords(o.Citations)
 	if o.PartnerRole != nil {
 		r.PartnerRole = string(*o.PartnerRole)
 	}
@@ -96,16 +98,33 @@ func StateRecord(s *model.State) State {
 
 // AllianceRecord returns the record of an alliance document.
 func AllianceRecord(a *model.Alliance) Alliance {
-	return Alliance{
+	r := Alliance{
 		Slug:         a.Slug,
 		Name:         a.Name,
 		Acronym:      deref(a.Acronym),
 		Description:  deref(a.Description),
 		Organized:    slugs(a.OrganizedEventIDs),
 		Participated: slugs(a.ParticipatedEventIDs),
+		Alliances:    slugs(a.AllianceIDs),
 		Sources:      sourceRecords(a.Sources),
 		Sample:       a.Sample,
 	}
+	r.Memberships, r.Participations = citationRecords(a.Citations)
+	return r
+}
+
+// citationRecords returns the records' form of a document's citations, memberships first, each
+// in the order stored.
+func citationRecords(cs []*model.Citation) (ms []Membership, ps []Participation) {
+	for _, c := range cs {
+		_, slug, _ := model.SplitID(c.To)
+		if c.Role == model.RoleMember {
+			ms = append(ms, Membership{Alliance: slug, Sources: sourceRecords(c.Sources)})
+		} else {
+			ps = append(ps, Participation{Event: slug, Role: c.Role, Sources: sourceRecords(c.Sources)})
+		}
+	}
+	return ms, ps
 }
 
 func deref(p *string) string {
@@ -138,7 +157,10 @@ func slugs(ids []string) []string {
 func sourceRecords(in []*model.Source) []Source {
 	out := make([]Source, len(in))
 	for i, s := range in {
-		out[i] = Source{Title: s.Title, URL: deref(s.URL)}
+		out[i] = Source{Title: s.Title, URL: deref(s.URL), Date: deref(s.Date)}
+		if s.DateApproximate {
+			out[i].Date += approximateMark
+		}
 	}
 	return out
 }

@@ -82,15 +82,86 @@ func (c *checker) slugField(seen map[string]bool, slug string) {
 	seen[slug] = true
 }
 
-func (c *checker) sources(sources []Source) {
+func (c *checker) sources(sources []Source) { c.sourcesAt("sources", sources) }
+
+func (c *checker) sourcesAt(field string, sources []Source) {
 	if len(sources) == 0 {
-		c.fail("sources", "at least one source is required: say where the facts come from")
+		c.fail(field, "at least one source is required: say where the facts come from")
 	}
 	for i, s := range sources {
-		c.required(fmt.Sprintf("sources[%d].title", i), s.Title, 500)
+		at := fmt.Sprintf("%s[%d]", field, i)
+		c.required(at+".title", s.Title, 500)
 		if s.URL != "" {
-			c.url(fmt.Sprintf("sources[%d].url", i), s.URL)
+			c.url(at+".url", s.URL)
 		}
+		if s.Date != "" {
+			c.sourceDate(at+".date", s.Date)
+		}
+	}
+}
+
+// sourceDate checks a source's date: YYYY, YYYY-MM or YYYY-MM-DD, a real one, with an optional
+// trailing "~" for an approximate one.
+func (c *checker) sourceDate(field, date string) {
+	d := strings.TrimSuffix(date, approximateMark)
+	for _, layout := range []string{"2006", "2006-01", "2006-01-02"} {
+		if len(d) == len(layout) {
+			if _, err := time.Parse(layout, d); err == nil {
+				return
+			}
+		}
+	}
+	c.fail(field, "%q is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (with a trailing ~ when approximate)", date)
+}
+
+// citations checks the memberships and participations that give some of a record's edges their
+// own sources: each names an edge the record lists, once per role.
+func (c *checker) citations(ms []Membership, ps []Participation, alliances, organized, participated []string) {
+	seen := map[string]bool{}
+	for i, m := range ms {
+		at := fmt.Sprintf("memberships[%d]", i)
+		if !slices.Contains(alliances, m.Alliance) {
+			c.fail(at+".alliance", "%q is not in alliances: list the alliance there too", m.Alliance)
+		}
+		if seen["alliance "+m.Alliance] {
+			c.fail(at+".alliance", "%q has a membership already: give it all its sources there", m.Alliance)
+		}
+		seen["alliance "+m.Alliance] = true
+		c.sourcesAt(at+".sources", m.Sources)
+	}
+	for i, p := range ps {
+		at := fmt.Sprintf("participations[%d]", i)
+		role := model.ParticipationRole(p.Role)
+		enum(c, at+".role", []model.ParticipationRole{role}, model.AllParticipationRole)
+		switch {
+		case role == model.ParticipationRoleOrganizer && !slices.Contains(organized, p.Event):
+			c.fail(at+".event", "%q is not in organized: list the event there too", p.Event)
+		case role != model.ParticipationRoleOrganizer && role.IsValid() && !slices.Contains(participated, p.Event):
+			c.fail(at+".event", "%q is not in participated: list the event there too (a host takes part)", p.Event)
+		}
+		if key := "event " + p.Event + " " + p.Role; seen[key] {
+			c.fail(at+".event", "%q has a %s participation already: give it all its sources there", p.Event, p.Role)
+		} else {
+			seen[key] = true
+		}
+		c.sourcesAt(at+".sources", p.Sources)
+	}
+}
+
+// otherNames checks an organization's other spellings: none empty, none its name, none twice,
+// and none holding the CSV list separator.
+func (c *checker) otherNames(name string, others []string) {
+	seen := map[string]bool{name: true}
+	for i, n := range others {
+		at := fmt.Sprintf("otherNames[%d]", i)
+		c.required(at, n, 200)
+		if strings.Contains(n, listSeparator) {
+			c.fail(at, "%q holds %q, which separates the names in a CSV cell", n, listSeparator)
+		}
+		if seen[n] {
+			c.fail(at, "%q is the name or another of its other names", n)
+		}
+		seen[n] = true
 	}
 }
 
@@ -324,11 +395,17 @@ func (c *checker) alliance(a Alliance, refs Refs) {
 	}
 	c.refs("organized", a.Organized, refs, EventsFile, "event")
 	c.refs("participated", a.Participated, refs, EventsFile, "event")
+	c.refs("alliances", a.Alliances, refs, AlliancesFile, "alliance")
+	if slices.Contains(a.Alliances, a.Slug) {
+		c.fail("alliances", "an alliance cannot be its own member")
+	}
+	c.citations(a.Memberships, a.Participations, a.Alliances, a.Organized, a.Participated)
 	c.sources(a.Sources)
 }
 
 func (c *checker) organization(o Organization, refs Refs) {
 	c.required("name", o.Name, 200)
+	c.otherNames(o.Name, o.OtherNames)
 	c.optional("city", o.City, 200)
 	c.optional("description", o.Description, 5000)
 	kind := model.OrganizationKind(o.Kind)
@@ -353,6 +430,7 @@ func (c *checker) organization(o Organization, refs Refs) {
 	enum(c, "communities", asEnum[model.Community](o.Communities), model.AllCommunity)
 	enum(c, "issues", asEnum[model.Issue](o.Issues), model.AllIssue)
 	enum(c, "generations", asEnum[model.Generation](o.Generations), model.AllGeneration)
+	c.citations(o.Memberships, o.Participations, o.Alliances, o.Organized, o.Participated)
 	c.sources(o.Sources)
 }
 

@@ -34,9 +34,11 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Event() EventResolver
 	Hub() HubResolver
+	Membership() MembershipResolver
 	Mutation() MutationResolver
 	NetworkNode() NetworkNodeResolver
 	Organization() OrganizationResolver
+	Participation() ParticipationResolver
 	Query() QueryResolver
 	State() StateResolver
 }
@@ -57,17 +59,20 @@ type ComplexityRoot struct {
 	}
 
 	Alliance struct {
-		Acronym     func(childComplexity int) int
-		Description func(childComplexity int) int
-		Events      func(childComplexity int, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) int
-		ID          func(childComplexity int) int
-		Members     func(childComplexity int, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) int
-		Name        func(childComplexity int) int
-		Sample      func(childComplexity int) int
-		Slug        func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		States      func(childComplexity int) int
-		Version     func(childComplexity int) int
+		Acronym         func(childComplexity int) int
+		Description     func(childComplexity int) int
+		Events          func(childComplexity int, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) int
+		ID              func(childComplexity int) int
+		MemberAlliances func(childComplexity int) int
+		Members         func(childComplexity int, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) int
+		Memberships     func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Participations  func(childComplexity int) int
+		Sample          func(childComplexity int) int
+		Slug            func(childComplexity int) int
+		Sources         func(childComplexity int) int
+		States          func(childComplexity int) int
+		Version         func(childComplexity int) int
 	}
 
 	AllianceConnection struct {
@@ -195,6 +200,12 @@ type ComplexityRoot struct {
 		Node       func(childComplexity int) int
 	}
 
+	Membership struct {
+		Alliance func(childComplexity int) int
+		AsOf     func(childComplexity int) int
+		Sources  func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddHost             func(childComplexity int, hub string, organization string) int
 		AddMembership       func(childComplexity int, organization string, alliance string) int
@@ -275,31 +286,34 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Alliances   func(childComplexity int) int
-		Archived    func(childComplexity int) int
-		ArchivedAt  func(childComplexity int) int
-		City        func(childComplexity int) int
-		Communities func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Events      func(childComplexity int, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) int
-		Generations func(childComplexity int) int
-		Hubs        func(childComplexity int, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) int
-		ID          func(childComplexity int) int
-		Issues      func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Lat         func(childComplexity int) int
-		Lng         func(childComplexity int) int
-		Name        func(childComplexity int) int
-		PartnerRole func(childComplexity int) int
-		Partners    func(childComplexity int, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) int
-		Sample      func(childComplexity int) int
-		Slug        func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		State       func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
-		Version     func(childComplexity int) int
-		Website     func(childComplexity int) int
+		Alliances      func(childComplexity int) int
+		Archived       func(childComplexity int) int
+		ArchivedAt     func(childComplexity int) int
+		City           func(childComplexity int) int
+		Communities    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Events         func(childComplexity int, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) int
+		Generations    func(childComplexity int) int
+		Hubs           func(childComplexity int, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) int
+		ID             func(childComplexity int) int
+		Issues         func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Lat            func(childComplexity int) int
+		Lng            func(childComplexity int) int
+		Memberships    func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OtherNames     func(childComplexity int) int
+		Participations func(childComplexity int) int
+		PartnerRole    func(childComplexity int) int
+		Partners       func(childComplexity int, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) int
+		Sample         func(childComplexity int) int
+		Slug           func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		State          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+		Website        func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -319,6 +333,12 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Participation struct {
+		Event   func(childComplexity int) int
+		Role    func(childComplexity int) int
+		Sources func(childComplexity int) int
 	}
 
 	Query struct {
@@ -345,8 +365,10 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Title func(childComplexity int) int
-		URL   func(childComplexity int) int
+		Date            func(childComplexity int) int
+		DateApproximate func(childComplexity int) int
+		Title           func(childComplexity int) int
+		URL             func(childComplexity int) int
 	}
 
 	State struct {
@@ -392,6 +414,8 @@ type AllianceResolver interface {
 	Members(ctx context.Context, obj *model.Alliance, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
 	States(ctx context.Context, obj *model.Alliance) ([]*model.State, error)
 	Events(ctx context.Context, obj *model.Alliance, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
+
+	MemberAlliances(ctx context.Context, obj *model.Alliance) ([]*model.Alliance, error)
 }
 type EntityResolver interface {
 	FindManyAllianceByIDs(ctx context.Context, reps []*model.AllianceByIDsInput) ([]*model.Alliance, error)
@@ -412,6 +436,9 @@ type HubResolver interface {
 
 	Hosts(ctx context.Context, obj *model.Hub, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
 	Events(ctx context.Context, obj *model.Hub, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
+}
+type MembershipResolver interface {
+	Alliance(ctx context.Context, obj *model.Membership) (*model.Alliance, error)
 }
 type MutationResolver interface {
 	CreateOrganization(ctx context.Context, input model.CreateOrganizationInput) (*model.Organization, error)
@@ -444,9 +471,13 @@ type OrganizationResolver interface {
 	State(ctx context.Context, obj *model.Organization) (*model.State, error)
 
 	Alliances(ctx context.Context, obj *model.Organization) ([]*model.Alliance, error)
+
 	Partners(ctx context.Context, obj *model.Organization, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
 	Events(ctx context.Context, obj *model.Organization, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
 	Hubs(ctx context.Context, obj *model.Organization, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error)
+}
+type ParticipationResolver interface {
+	Event(ctx context.Context, obj *model.Participation) (*model.Event, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -553,6 +584,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.ID(childComplexity), true
+	case "Alliance.memberAlliances":
+		if e.ComplexityRoot.Alliance.MemberAlliances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.MemberAlliances(childComplexity), true
 	case "Alliance.members":
 		if e.ComplexityRoot.Alliance.Members == nil {
 			break
@@ -564,12 +601,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.Members(childComplexity, args["filter"].(*model.OrganizationFilter), args["orderBy"].(*model.OrganizationOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Alliance.memberships":
+		if e.ComplexityRoot.Alliance.Memberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.Memberships(childComplexity), true
 	case "Alliance.name":
 		if e.ComplexityRoot.Alliance.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Alliance.Name(childComplexity), true
+	case "Alliance.participations":
+		if e.ComplexityRoot.Alliance.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.Participations(childComplexity), true
 	case "Alliance.sample":
 		if e.ComplexityRoot.Alliance.Sample == nil {
 			break
@@ -1163,6 +1212,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HubEdge.Node(childComplexity), true
 
+	case "Membership.alliance":
+		if e.ComplexityRoot.Membership.Alliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Alliance(childComplexity), true
+	case "Membership.asOf":
+		if e.ComplexityRoot.Membership.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.AsOf(childComplexity), true
+	case "Membership.sources":
+		if e.ComplexityRoot.Membership.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Membership.Sources(childComplexity), true
+
 	case "Mutation.addHost":
 		if e.ComplexityRoot.Mutation.AddHost == nil {
 			break
@@ -1711,12 +1779,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Lng(childComplexity), true
+	case "Organization.memberships":
+		if e.ComplexityRoot.Organization.Memberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Memberships(childComplexity), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Organization.Name(childComplexity), true
+	case "Organization.otherNames":
+		if e.ComplexityRoot.Organization.OtherNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.OtherNames(childComplexity), true
+	case "Organization.participations":
+		if e.ComplexityRoot.Organization.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Participations(childComplexity), true
 	case "Organization.partnerRole":
 		if e.ComplexityRoot.Organization.PartnerRole == nil {
 			break
@@ -1839,6 +1925,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Participation.event":
+		if e.ComplexityRoot.Participation.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Event(childComplexity), true
+	case "Participation.role":
+		if e.ComplexityRoot.Participation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Role(childComplexity), true
+	case "Participation.sources":
+		if e.ComplexityRoot.Participation.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Sources(childComplexity), true
 
 	case "Query.alliance":
 		if e.ComplexityRoot.Query.Alliance == nil {
@@ -2057,6 +2162,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
+	case "Source.date":
+		if e.ComplexityRoot.Source.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Date(childComplexity), true
+	case "Source.dateApproximate":
+		if e.ComplexityRoot.Source.DateApproximate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.DateApproximate(childComplexity), true
 	case "Source.title":
 		if e.ComplexityRoot.Source.Title == nil {
 			break
@@ -2645,10 +2762,45 @@ type AuditEntryEdge {
   node: AuditEntry!
 }
 
-"Where a record's facts come from."
+"Where a record's facts, or one of its edges, come from, and when the source said so."
 type Source @shareable {
   title: String!
   url: String
+  "The date the source shows or implies: ` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `; null when it gives none."
+  date: String
+  "True when ` + "`" + `date` + "`" + ` is approximate: the source implies it, or covers a span that it begins."
+  dateApproximate: Boolean!
+}
+
+"""
+An alliance's listing of an organization (or of another alliance) as its member, with who says so
+and when. It means "listed as a member at the sources' dates", not "a member today": groups join,
+leave, merge and close, and no source here is a current roster.
+"""
+type Membership {
+  alliance: Alliance!
+  "The latest of the sources' dates (` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `): the member was listed then. Null when no source gives a date."
+  asOf: String
+  "The sources of this membership, as recorded; empty when it was recorded without its own (then the record's ` + "`" + `sources` + "`" + ` stand for it)."
+  sources: [Source!]!
+}
+
+"How a record took part in an event, as its sources say."
+enum ParticipationRole {
+  "Organized, convened or led the event or its delegation."
+  ORGANIZER
+  "Took part: a delegate's group, a collaborator, a speaker's group."
+  PARTICIPANT
+  "Hosted a stop or a gathering of the event (hosts are among the event's participants)."
+  HOST
+}
+
+"A record's part in an event in one role, with the sources that give it."
+type Participation {
+  event: Event!
+  role: ParticipationRole!
+  "The sources of this part; empty when it was recorded without its own (then the record's ` + "`" + `sources` + "`" + ` stand for it)."
+  sources: [Source!]!
 }
 
 "Paging state of a connection, as the Relay specification defines it."
@@ -2667,6 +2819,8 @@ enum OrganizationKind {
   MEMBER
   "An organization the coalition works alongside or collaborates with."
   PARTNER
+  "An organization that sources name as taking part in the coalition's events, and none as a member of one of its alliances."
+  ALLY
 }
 
 "How a partner organization relates to the coalition, in the announcement's words."
@@ -2758,6 +2912,12 @@ type Alliance implements Node @key(fields: "id") {
   states: [State!]!
   "Events this alliance organized or took part in (both when ` + "`" + `role` + "`" + ` is omitted), by start date."
   events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  "Its parts in events, each role with its sources (see ` + "`" + `Organization.participations` + "`" + `)."
+  participations: [Participation!]!
+  "Other alliances that list this one as a member, with their sources and dates."
+  memberships: [Membership!]!
+  "Alliances that this one lists as members (an alliance of alliances), by name."
+  memberAlliances: [Alliance!]!
   sources: [Source!]!
   sample: Boolean!
   "How many times the record was written (from 1). A change names the version it read."
@@ -2768,7 +2928,10 @@ type Alliance implements Node @key(fields: "id") {
 type Organization implements Node @key(fields: "id") {
   id: ID!
   slug: String!
+  "The name as its most recent source spells it."
   name: String!
+  "Other spellings its sources use; ` + "`" + `search` + "`" + ` finds them too."
+  otherNames: [String!]!
   kind: OrganizationKind!
   "For partners: how they relate to the coalition."
   partnerRole: PartnerRole
@@ -2779,14 +2942,18 @@ type Organization implements Node @key(fields: "id") {
   state: State
   lat: Float
   lng: Float
-  "The alliances it belongs to, by name."
+  "The alliances that list it as a member, by name."
   alliances: [Alliance!]!
+  "The same listings with their sources and dates, in the order of ` + "`" + `alliances` + "`" + `' ids."
+  memberships: [Membership!]!
   "Organizations it partners with (the relation goes both ways), by name."
   partners(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
   "Events it organized or took part in (both when ` + "`" + `role` + "`" + ` is omitted), by start date."
   events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
   "Resistance Hubs it hosts, by name."
   hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
+  "Its parts in events, each role with its sources: organized events first, then those it took part in, each in id order."
+  participations: [Participation!]!
   communities: [Community!]!
   issues: [Issue!]!
   generations: [Generation!]!
@@ -3162,7 +3329,7 @@ type CoverageGap {
 
 "What links two records in the network."
 enum EdgeKind {
-  "An organization is a member of an alliance."
+  "An organization (or an alliance) is listed as a member of an alliance."
   MEMBER_OF
   "Two organizations are partners."
   PARTNERS_WITH
@@ -3210,7 +3377,7 @@ type NetworkEdge {
   kind: EdgeKind!
   "True when either end is sample data, so the link is too."
   sample: Boolean!
-  "Where the link is stated: the sources of the record that holds it."
+  "Where the link is stated: its own sources (a membership's, a part in an event's) when it has them, else those of the record that holds it."
   sources: [Source!]!
   "For CO_PARTICIPATED, the events both took part in; else empty."
   events: [ID!]!
@@ -3396,6 +3563,12 @@ func (ec *executionContext) childFields_Alliance(ctx context.Context, field grap
 		return ec.fieldContext_Alliance_states(ctx, field)
 	case "events":
 		return ec.fieldContext_Alliance_events(ctx, field)
+	case "participations":
+		return ec.fieldContext_Alliance_participations(ctx, field)
+	case "memberships":
+		return ec.fieldContext_Alliance_memberships(ctx, field)
+	case "memberAlliances":
+		return ec.fieldContext_Alliance_memberAlliances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Alliance_sources(ctx, field)
 	case "sample":
@@ -3640,6 +3813,18 @@ func (ec *executionContext) childFields_HubEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type HubEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "alliance":
+		return ec.fieldContext_Membership_alliance(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Membership_asOf(ctx, field)
+	case "sources":
+		return ec.fieldContext_Membership_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
+}
+
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -3756,6 +3941,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_slug(ctx, field)
 	case "name":
 		return ec.fieldContext_Organization_name(ctx, field)
+	case "otherNames":
+		return ec.fieldContext_Organization_otherNames(ctx, field)
 	case "kind":
 		return ec.fieldContext_Organization_kind(ctx, field)
 	case "partnerRole":
@@ -3774,12 +3961,16 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_lng(ctx, field)
 	case "alliances":
 		return ec.fieldContext_Organization_alliances(ctx, field)
+	case "memberships":
+		return ec.fieldContext_Organization_memberships(ctx, field)
 	case "partners":
 		return ec.fieldContext_Organization_partners(ctx, field)
 	case "events":
 		return ec.fieldContext_Organization_events(ctx, field)
 	case "hubs":
 		return ec.fieldContext_Organization_hubs(ctx, field)
+	case "participations":
+		return ec.fieldContext_Organization_participations(ctx, field)
 	case "communities":
 		return ec.fieldContext_Organization_communities(ctx, field)
 	case "issues":
@@ -3842,12 +4033,28 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Participation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "event":
+		return ec.fieldContext_Participation_event(ctx, field)
+	case "role":
+		return ec.fieldContext_Participation_role(ctx, field)
+	case "sources":
+		return ec.fieldContext_Participation_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "title":
 		return ec.fieldContext_Source_title(ctx, field)
 	case "url":
 		return ec.fieldContext_Source_url(ctx, field)
+	case "date":
+		return ec.fieldContext_Source_date(ctx, field)
+	case "dateApproximate":
+		return ec.fieldContext_Source_dateApproximate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -6326,6 +6533,102 @@ func (ec *executionContext) fieldContext_Alliance_events(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Alliance_participations(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
+			return ec.marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alliance_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memberships(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodelᚐMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alliance_memberAlliances(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_memberAlliances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Alliance().MemberAlliances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_memberAlliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8694,6 +8997,93 @@ func (ec *executionContext) fieldContext_HubEdge_distanceKm(_ context.Context, f
 	return graphql.NewScalarFieldContext("HubEdge", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Membership_alliance(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_alliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Membership().Alliance(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_alliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Membership_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+}
+
+func (ec *executionContext) _Membership_sources(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Membership_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Membership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Membership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10571,6 +10961,29 @@ func (ec *executionContext) fieldContext_Organization_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
+func (ec *executionContext) _Organization_otherNames(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_otherNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherNames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_otherNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10796,6 +11209,38 @@ func (ec *executionContext) fieldContext_Organization_alliances(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memberships(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
+			return ec.marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodelᚐMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Membership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_partners(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10924,6 +11369,38 @@ func (ec *executionContext) fieldContext_Organization_hubs(ctx context.Context, 
 	if fc.Args, err = ec.field_Organization_hubs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_participations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
+			return ec.marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participation(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -11422,6 +11899,93 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Participation_event(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Participation().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Participation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Participation_role(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ParticipationRole) graphql.Marshaler {
+			return ec.marshalNParticipationRole2rootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Participation", field, false, false, "ParticipationRole")
+}
+
+func (ec *executionContext) _Participation_sources(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Participation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -12412,6 +12976,52 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_date(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_dateApproximate(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_dateApproximate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateApproximate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_dateApproximate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _State_id(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
@@ -16198,6 +16808,22 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Alliance_events(ctx, field, obj)
 				})
+		case "participations":
+			out.Values[i] = ec._Alliance_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberships":
+			out.Values[i] = ec._Alliance_memberships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberAlliances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alliance_memberAlliances(ctx, field, obj)
+				})
 		case "sources":
 			out.Values[i] = ec._Alliance_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17060,6 +17686,50 @@ func (ec *executionContext) _HubEdge(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var membershipImplementors = []string{"Membership"}
+
+func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *model.Membership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Membership")
+		case "alliance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Membership_alliance(ctx, field, obj)
+				})
+		case "asOf":
+			out.Values[i] = ec._Membership_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Membership_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -17638,6 +18308,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "otherNames":
+			out.Values[i] = ec._Organization_otherNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Organization_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17685,6 +18360,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_alliances(ctx, field, obj)
 				})
+		case "memberships":
+			out.Values[i] = ec._Organization_memberships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "partners":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17703,6 +18383,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_hubs(ctx, field, obj)
 				})
+		case "participations":
+			out.Values[i] = ec._Organization_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "communities":
 			out.Values[i] = ec._Organization_communities(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17887,6 +18572,50 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participationImplementors = []string{"Participation"}
+
+func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *model.Participation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Participation")
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Participation_event(ctx, field, obj)
+				})
+		case "role":
+			out.Values[i] = ec._Participation_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Participation_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18094,6 +18823,16 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._Source_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dateApproximate":
+			out.Values[i] = ec._Source_dateApproximate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -19365,6 +20104,30 @@ func (ec *executionContext) marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssue�
 	return ret
 }
 
+func (ec *executionContext) marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembership2ᚖrootsgraphᚋgraphᚋmodelᚐMembership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembership2ᚖrootsgraphᚋgraphᚋmodelᚐMembership(ctx context.Context, sel ast.SelectionSet, v *model.Membership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Membership!")
+		return graphql.Null
+	}
+	return ec._Membership(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNetwork2ᚖrootsgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Network!")
@@ -19587,6 +20350,40 @@ func (ec *executionContext) marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPag
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmodelᚐParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipation2ᚖrootsgraphᚋgraphᚋmodelᚐParticipation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNParticipation2ᚖrootsgraphᚋgraphᚋmodelᚐParticipation(ctx context.Context, sel ast.SelectionSet, v *model.Participation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Participation!")
+		return graphql.Null
+	}
+	return ec._Participation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNParticipationRole2rootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (model.ParticipationRole, error) {
+	var res model.ParticipationRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationRole2rootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v model.ParticipationRole) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNSortDirection2rootsgraphᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
 	var res model.SortDirection
 	err := res.UnmarshalGQL(v)
@@ -19732,6 +20529,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNUpdateEventInput2rootsgraphᚋgraphᚋmodelᚐUpdateEventInput(ctx context.Context, v any) (model.UpdateEventInput, error) {

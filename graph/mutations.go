@@ -78,6 +78,7 @@ func (r *Resolver) updateOrganization(ctx context.Context, id string, version in
 	if in.Sample.IsSet() {
 		rec.Sample = bool0(in.Sample.Value())
 	}
+	rec.DropUnlistedCitations()
 	doc, err := r.organizationDocument(ctx, rec, errs, false)
 	if doc == nil || err != nil {
 		return nil, err
@@ -209,6 +210,7 @@ func (r *Resolver) membership(ctx context.Context, action, org, alliance string,
 	}
 	return r.editOrganization(ctx, action, org, func(o *model.Organization) (err error) {
 		o.AllianceIDs, err = toggle(o.AllianceIDs, alliance, add)
+		o.PruneCitations()
 		return err
 	})
 }
@@ -362,11 +364,15 @@ func (r *Resolver) role(ctx context.Context, action, event, actorID string, orga
 	}
 	if prefix, _, _ := model.SplitID(actorID); prefix == model.AlliancePrefix {
 		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindAlliances, actorID, func(a *model.Alliance) error {
-			return toggleEvent(&a.OrganizedEventIDs, &a.ParticipatedEventIDs)
+			err := toggleEvent(&a.OrganizedEventIDs, &a.ParticipatedEventIDs)
+			a.PruneCitations()
+			return err
 		})
 	} else {
 		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindOrganizations, actorID, func(o *model.Organization) error {
-			return toggleEvent(&o.OrganizedEventIDs, &o.ParticipatedEventIDs)
+			err := toggleEvent(&o.OrganizedEventIDs, &o.ParticipatedEventIDs)
+			o.PruneCitations()
+			return err
 		})
 	}
 	if err != nil {

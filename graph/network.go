@@ -110,6 +110,7 @@ func (s netSpec) edgesOf(doc any) []network.Edge {
 		add(model.EdgeKindOrganized, d.ID, d.OrganizedEventIDs)
 		add(model.EdgeKindParticipatedIn, d.ID, d.ParticipatedEventIDs)
 	case *model.Alliance:
+		add(model.EdgeKindMemberOf, d.ID, d.AllianceIDs)
 		add(model.EdgeKindOrganized, d.ID, d.OrganizedEventIDs)
 		add(model.EdgeKindParticipatedIn, d.ID, d.ParticipatedEventIDs)
 	case *model.Hub:
@@ -200,6 +201,7 @@ func (b *netBuilder) hopExpander(l *loaders.Loaders) network.Expander {
 		}
 		lookups := []refLookup{
 			{model.EdgeKindMemberOf, store.OrganizationsByAlliance, allianceIDs},
+			{model.EdgeKindMemberOf, store.AlliancesByAlliance, allianceIDs},
 			{model.EdgeKindPartnersWith, store.OrganizationsByPartner, orgIDs},
 			{model.EdgeKindHosts, store.HubsByHost, orgIDs},
 			{model.EdgeKindOrganized, store.OrganizationsByOrganizedEvent, eventIDs},
@@ -404,7 +406,18 @@ func (b *netBuilder) edge(e network.Edge) *model.NetworkEdge {
 	case model.EdgeKindHosts:
 		holders = []string{pick(from, to, model.HubPrefix)}
 	case model.EdgeKindMemberOf, model.EdgeKindOrganized, model.EdgeKindParticipatedIn:
-		holders = []string{pick(from, to, model.OrganizationPrefix, model.AlliancePrefix)}
+		holder := pick(from, to, model.OrganizationPrefix, model.AlliancePrefix)
+		if a, ok := b.docs[from].(*model.Alliance); ok && out.Kind == model.EdgeKindMemberOf && slices.Contains(a.AllianceIDs, to) {
+			holder = from // an alliance listed as a member of another
+		} else if a, ok := b.docs[to].(*model.Alliance); ok && out.Kind == model.EdgeKindMemberOf && slices.Contains(a.AllianceIDs, from) {
+			holder = to
+		}
+		// The edge's own sources, when it has them.
+		if cited := model.EdgeSources(b.docs[holder], other(holder, from, to), edgeRoles[out.Kind]...); len(cited) > 0 {
+			out.Sources = cited
+			return out
+		}
+		holders = []string{holder}
 	case model.EdgeKindCoParticipated: // stated by both, through the events they share
 		holders = []string{from, to}
 		out.Events = nonNil(b.shared[[2]string{from, to}])
@@ -425,6 +438,21 @@ func (b *netBuilder) edge(e network.Edge) *model.NetworkEdge {
 		}
 	}
 	return out
+}
+
+// edgeRoles are the citation roles of each kind of edge that a record can cite sources for.
+var edgeRoles = map[model.EdgeKind][]string{
+	model.EdgeKindMemberOf:       {model.RoleMember},
+	model.EdgeKindOrganized:      {string(model.ParticipationRoleOrganizer)},
+	model.EdgeKindParticipatedIn: {string(model.ParticipationRoleParticipant), string(model.ParticipationRoleHost)},
+}
+
+// other returns whichever of a and b is not id.
+func other(id, a, b string) string {
+	if id == a {
+		return b
+	}
+	return a
 }
 
 // pick returns whichever of a and b has the first of the prefixes.

@@ -217,6 +217,10 @@ func typeName(it any) string {
 		return "Event"
 	case *model.Hub:
 		return "Hub"
+	case *model.Membership:
+		return "Membership"
+	case *model.Participation:
+		return "Participation"
 	}
 	return ""
 }
@@ -273,7 +277,19 @@ func nodesOf(v any) []any {
 		return edgeNodes(v, func(a *model.Alliance) any { return a })
 	case []*model.State:
 		return edgeNodes(v, func(s *model.State) any { return s })
+	case []*model.Membership:
+		return edgeNodes(v, func(m *model.Membership) any { return m })
+	case []*model.Participation:
+		return edgeNodes(v, func(p *model.Participation) any { return p })
 	case *model.State:
+		if v != nil {
+			return []any{v}
+		}
+	case *model.Alliance:
+		if v != nil {
+			return []any{v}
+		}
+	case *model.Event:
 		if v != nil {
 			return []any{v}
 		}
@@ -336,6 +352,24 @@ var edges = map[string]map[string]edge{
 				return []graphql.CollectedField{{Field: &ast.Field{Name: "state", Alias: f.Alias}, Selections: f.Selections}}
 			},
 		},
+		"memberAlliances": {
+			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.AlliancesByAlliance, p.(*model.Alliance).ID) },
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Alliance().MemberAlliances(ctx, p.(*model.Alliance))
+			},
+		},
+		"memberships": {
+			need: func(*loaders.Level, any, args) {},
+			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
+				return p.(*model.Alliance).Memberships(), nil
+			},
+		},
+		"participations": {
+			need: func(*loaders.Level, any, args) {},
+			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
+				return p.(*model.Alliance).Participations(), nil
+			},
+		},
 		"events": {
 			need: func(v *loaders.Level, p any, a args) {
 				al := p.(*model.Alliance)
@@ -365,6 +399,18 @@ var edges = map[string]map[string]edge{
 				return r.Organization().Alliances(ctx, p.(*model.Organization))
 			},
 		},
+		"memberships": {
+			need: func(*loaders.Level, any, args) {},
+			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
+				return p.(*model.Organization).Memberships(), nil
+			},
+		},
+		"participations": {
+			need: func(*loaders.Level, any, args) {},
+			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
+				return p.(*model.Organization).Participations(), nil
+			},
+		},
 		"partners": {
 			need: func(v *loaders.Level, p any, _ args) {
 				o := p.(*model.Organization)
@@ -388,6 +434,26 @@ var edges = map[string]map[string]edge{
 			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByHost, p.(*model.Organization).ID) },
 			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
 				return hubsVia(ctx, store.HubsByHost, p.(*model.Organization).ID, a.hub())
+			},
+		},
+	},
+	"Membership": {
+		"alliance": {
+			need: func(v *loaders.Level, p any, _ args) {
+				v.ByID(store.AllianceCollection, p.(*model.Membership).AllianceID)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Membership().Alliance(ctx, p.(*model.Membership))
+			},
+		},
+	},
+	"Participation": {
+		"event": {
+			need: func(v *loaders.Level, p any, _ args) {
+				v.ByID(store.EventCollection, p.(*model.Participation).EventID)
+			},
+			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
+				return r.Participation().Event(ctx, p.(*model.Participation))
 			},
 		},
 	},

@@ -37,6 +37,11 @@ func (r *allianceResolver) Events(ctx context.Context, obj *model.Alliance, role
 	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
+// MemberAlliances is the resolver for the memberAlliances field.
+func (r *allianceResolver) MemberAlliances(ctx context.Context, obj *model.Alliance) ([]*model.Alliance, error) {
+	return loaders.For(ctx).AlliancesBy(ctx, store.AlliancesByAlliance, obj.ID)
+}
+
 // State is the resolver for the state field.
 func (r *eventResolver) State(ctx context.Context, obj *model.Event) (*model.State, error) {
 	return stateOf(ctx, obj.StateID)
@@ -70,6 +75,11 @@ func (r *hubResolver) Hosts(ctx context.Context, obj *model.Hub, filter *model.O
 // Events is the resolver for the events field.
 func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
 	return eventsByID(ctx, obj.EventIDs, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
+}
+
+// Alliance is the resolver for the alliance field.
+func (r *membershipResolver) Alliance(ctx context.Context, obj *model.Membership) (*model.Alliance, error) {
+	return loaders.For(ctx).Alliances.Load(ctx, obj.AllianceID)
 }
 
 // CreateOrganization is the resolver for the createOrganization field.
@@ -215,6 +225,11 @@ func (r *organizationResolver) Events(ctx context.Context, obj *model.Organizati
 // Hubs is the resolver for the hubs field.
 func (r *organizationResolver) Hubs(ctx context.Context, obj *model.Organization, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
 	return hubsVia(ctx, store.HubsByHost, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
+}
+
+// Event is the resolver for the event field.
+func (r *participationResolver) Event(ctx context.Context, obj *model.Participation) (*model.Event, error) {
+	return loaders.For(ctx).Events.Load(ctx, obj.EventID)
 }
 
 // Node is the resolver for the node field.
@@ -414,6 +429,9 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 // Hub returns HubResolver implementation.
 func (r *Resolver) Hub() HubResolver { return &hubResolver{r} }
 
+// Membership returns MembershipResolver implementation.
+func (r *Resolver) Membership() MembershipResolver { return &membershipResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -423,6 +441,9 @@ func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolv
 // Organization returns OrganizationResolver implementation.
 func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
 
+// Participation returns ParticipationResolver implementation.
+func (r *Resolver) Participation() ParticipationResolver { return &participationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -430,12 +451,14 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) State() StateResolver { return &stateResolver{r} }
 
 type (
-	allianceResolver     struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	hubResolver          struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	networkNodeResolver  struct{ *Resolver }
-	organizationResolver struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	stateResolver        struct{ *Resolver }
+	allianceResolver      struct{ *Resolver }
+	eventResolver         struct{ *Resolver }
+	hubResolver           struct{ *Resolver }
+	membershipResolver    struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
+	networkNodeResolver   struct{ *Resolver }
+	organizationResolver  struct{ *Resolver }
+	participationResolver struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	stateResolver         struct{ *Resolver }
 )

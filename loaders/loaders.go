@@ -94,7 +94,7 @@ func New(s *store.Store, wait time.Duration, observe Observer) *Loaders {
 		store.OrganizationsByAlliance, store.OrganizationsByPartner, store.OrganizationsByState,
 		store.OrganizationsByOrganizedEvent, store.OrganizationsByParticipatedEvent)
 	l.alliancesBy = refLoaders(s.ReadAlliances, l.Alliances, k, observe, opts,
-		store.AlliancesByOrganizedEvent, store.AlliancesByParticipatedEvent)
+		store.AlliancesByOrganizedEvent, store.AlliancesByParticipatedEvent, store.AlliancesByAlliance)
 	l.hubsBy = refLoaders(s.FindHubs, l.Hubs, k, observe, opts,
 		store.HubsByState, store.HubsByHost, store.HubsByEvent)
 	l.eventsBy = refLoaders(s.FindEvents, l.Events, k, observe, opts, store.EventsByState)

@@ -19,7 +19,8 @@ type Filter struct {
 	Clauses []Clause
 	// Sample, when set, keeps only sample records (true) or only facts (false).
 	Sample *bool
-	// Search keeps records whose name key contains it (see model.NameKey); matched literally.
+	// Search keeps records whose name key, or one of whose other names' keys, contains it (see
+	// model.NameKey); matched literally.
 	Search string
 	// EndsFrom and StartsTo bound events by date, "YYYY-MM-DD", inclusive; empty for no bound.
 	EndsFrom, StartsTo string
@@ -53,7 +54,11 @@ func (f Filter) BSON() bson.D {
 		d = append(d, bson.E{Key: "sample", Value: *f.Sample})
 	}
 	if f.Search != "" {
-		d = append(d, bson.E{Key: "nameKey", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Search)}}})
+		// Under $and, so that it cannot collide with the $or of a box across the antimeridian.
+		re := bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Search)}}
+		d = append(d, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "nameKey", Value: re}}, bson.D{{Key: "otherNameKeys", Value: re}},
+		}}}}})
 	}
 	if f.EndsFrom != "" {
 		d = append(d, bson.E{Key: "endDate", Value: bson.D{{Key: "$gte", Value: f.EndsFrom}}})
@@ -84,7 +89,7 @@ func (f Filter) Match(doc model.Document) bool {
 	if f.Sample != nil && !slices.Contains(doc.Values("sample"), strconv.FormatBool(*f.Sample)) {
 		return false
 	}
-	if f.Search != "" && !slices.ContainsFunc(doc.Values("nameKey"), func(k string) bool { return strings.Contains(k, f.Search) }) {
+	if f.Search != "" && !slices.ContainsFunc(append(doc.Values("nameKey"), doc.Values("otherNameKeys")...), func(k string) bool { return strings.Contains(k, f.Search) }) {
 		return false
 	}
 	if f.EndsFrom != "" && !slices.ContainsFunc(doc.Values("endDate"), func(d string) bool { return d >= f.EndsFrom }) {

@@ -19,6 +19,7 @@ var indexes = map[string][]mongo.IndexModel{
 		ordered("nameKey"),
 		ordered("organizedEventIds", "nameKey"),
 		ordered("participatedEventIds", "nameKey"),
+		ordered("allianceIds", "nameKey"),
 	},
 	organizationsColl: {
 		unique("slug"),

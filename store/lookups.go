@@ -24,6 +24,7 @@ var (
 	OrganizationsByParticipatedEvent = Ref{organizationsColl, "participatedEventIds"}
 	AlliancesByOrganizedEvent        = Ref{alliancesColl, "organizedEventIds"}
 	AlliancesByParticipatedEvent     = Ref{alliancesColl, "participatedEventIds"}
+	AlliancesByAlliance              = Ref{alliancesColl, "allianceIds"}
 	HubsByState                      = Ref{hubsColl, "stateId"}
 	HubsByHost                       = Ref{hubsColl, "hostIds"}
 	HubsByEvent                      = Ref{hubsColl, "eventIds"}

@@ -42,6 +42,8 @@ func (o *Organization) Values(field string) []string {
 		return []string{o.ID}
 	case "nameKey":
 		return []string{o.NameKey}
+	case "otherNameKeys":
+		return o.OtherNameKeys
 	case "kind":
 		return []string{string(o.Kind)}
 	case "allianceIds":
@@ -161,6 +163,8 @@ func (a *Alliance) Values(field string) []string {
 		return a.OrganizedEventIDs
 	case "participatedEventIds":
 		return a.ParticipatedEventIDs
+	case "allianceIds":
+		return a.AllianceIDs
 	}
 	return nil
 }

@@ -8,24 +8,44 @@ import (
 	"time"
 )
 
-// Source says where a record's facts come from.
+// Source says where a record's facts (or one of its edges) come from, and when the source said so.
 type Source struct {
 	Title string  `bson:"title" json:"title"`
 	URL   *string `bson:"url,omitempty" json:"url,omitempty"`
+	// Date is the date the source shows or implies: YYYY, YYYY-MM or YYYY-MM-DD.
+	Date *string `bson:"date,omitempty" json:"date,omitempty"`
+	// DateApproximate says the source only implies Date, or gives a span that Date begins.
+	DateApproximate bool `bson:"dateApproximate,omitempty" json:"dateApproximate,omitempty"`
 }
+
+// Citation gives the sources of one of a record's edges, apart from the record's own: a
+// membership of an alliance (Role "MEMBER", To the alliance's id) or a part in an event (Role
+// ORGANIZER, PARTICIPANT or HOST, To the event's id; a host is among the event's participants).
+// An edge without a citation rests on the record's sources.
+type Citation struct {
+	To      string    `bson:"to"`
+	Role    string    `bson:"role"`
+	Sources []*Source `bson:"sources"`
+}
+
+// RoleMember is the Citation role of a membership.
+const RoleMember = "MEMBER"
 
 // Alliance is one of the anchor alliances of It Takes Roots.
 type Alliance struct {
-	ID                   string    `bson:"_id"`
-	Slug                 string    `bson:"slug"`
-	Name                 string    `bson:"name"`
-	NameKey              string    `bson:"nameKey"`
-	Acronym              *string   `bson:"acronym,omitempty"`
-	Description          *string   `bson:"description,omitempty"`
-	OrganizedEventIDs    []string  `bson:"organizedEventIds"`
-	ParticipatedEventIDs []string  `bson:"participatedEventIds"`
-	Sources              []*Source `bson:"sources"`
-	Sample               bool      `bson:"sample"`
+	ID                   string   `bson:"_id"`
+	Slug                 string   `bson:"slug"`
+	Name                 string   `bson:"name"`
+	NameKey              string   `bson:"nameKey"`
+	Acronym              *string  `bson:"acronym,omitempty"`
+	Description          *string  `bson:"description,omitempty"`
+	OrganizedEventIDs    []string `bson:"organizedEventIds"`
+	ParticipatedEventIDs []string `bson:"participatedEventIds"`
+	// AllianceIDs are the alliances that list this one as a member.
+	AllianceIDs []string    `bson:"allianceIds,omitempty"`
+	Citations   []*Citation `bson:"citations,omitempty"`
+	Sources     []*Source   `bson:"sources"`
+	Sample      bool        `bson:"sample"`
 	// Version counts the writes to the record, from 1 (see Organization.Version).
 	Version   int       `bson:"version"`
 	CreatedAt time.Time `bson:"createdAt"`
@@ -34,22 +54,25 @@ type Alliance struct {
 
 // Organization is a member organization, a partner, or the coalition itself.
 type Organization struct {
-	ID          string           `bson:"_id"`
-	Slug        string           `bson:"slug"`
-	Name        string           `bson:"name"`
-	NameKey     string           `bson:"nameKey"`
-	Kind        OrganizationKind `bson:"kind"`
-	PartnerRole *PartnerRole     `bson:"partnerRole,omitempty"`
-	Description *string          `bson:"description,omitempty"`
-	Website     *string          `bson:"website,omitempty"`
-	City        *string          `bson:"city,omitempty"`
-	StateID     *string          `bson:"stateId,omitempty"`
-	Country     *string          `bson:"country,omitempty"` // the state's, for filters
-	Region      *string          `bson:"region,omitempty"`  // the state's, for filters
-	StateSort   string           `bson:"stateSort"`         // see StateSort
-	Lat         *float64         `bson:"lat,omitempty"`
-	Lng         *float64         `bson:"lng,omitempty"`
-	AllianceIDs []string         `bson:"allianceIds"`
+	ID      string `bson:"_id"`
+	Slug    string `bson:"slug"`
+	Name    string `bson:"name"`
+	NameKey string `bson:"nameKey"`
+	// OtherNames are other spellings its sources use; search finds them (OtherNameKeys).
+	OtherNames    []string         `bson:"otherNames,omitempty"`
+	OtherNameKeys []string         `bson:"otherNameKeys,omitempty"`
+	Kind          OrganizationKind `bson:"kind"`
+	PartnerRole   *PartnerRole     `bson:"partnerRole,omitempty"`
+	Description   *string          `bson:"description,omitempty"`
+	Website       *string          `bson:"website,omitempty"`
+	City          *string          `bson:"city,omitempty"`
+	StateID       *string          `bson:"stateId,omitempty"`
+	Country       *string          `bson:"country,omitempty"` // the state's, for filters
+	Region        *string          `bson:"region,omitempty"`  // the state's, for filters
+	StateSort     string           `bson:"stateSort"`         // see StateSort
+	Lat           *float64         `bson:"lat,omitempty"`
+	Lng           *float64         `bson:"lng,omitempty"`
+	AllianceIDs   []string         `bson:"allianceIds"`
 	// PartnerIDs are the partnerships recorded on this organization: each partnership is stored
 	// once, on the partner whose id sorts first, and read both ways through the partnerIds index
 	// (see PartnershipOwner).
@@ -59,6 +82,7 @@ type Organization struct {
 	Communities          []Community  `bson:"communities"`
 	Issues               []Issue      `bson:"issues"`
 	Generations          []Generation `bson:"generations"`
+	Citations            []*Citation  `bson:"citations,omitempty"`
 	Sources              []*Source    `bson:"sources"`
 	Sample               bool         `bson:"sample"`
 	// Version counts the writes to the record, from 1; an update names the version it read and

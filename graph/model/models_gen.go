@@ -263,7 +263,7 @@ type NetworkEdge struct {
 	Kind   EdgeKind `json:"kind"`
 	// True when either end is sample data, so the link is too.
 	Sample bool `json:"sample"`
-	// Where the link is stated: the sources of the record that holds it.
+	// Where the link is stated: its own sources (a membership's, a part in an event's) when it has them, else those of the record that holds it.
 	Sources []*Source `json:"sources"`
 	// For CO_PARTICIPATED, the events both took part in; else empty.
 	Events []string `json:"events"`
@@ -554,7 +554,7 @@ func (e CoverageDimension) MarshalJSON() ([]byte, error) {
 type EdgeKind string
 
 const (
-	// An organization is a member of an alliance.
+	// An organization (or an alliance) is listed as a member of an alliance.
 	EdgeKindMemberOf EdgeKind = "MEMBER_OF"
 	// Two organizations are partners.
 	EdgeKindPartnersWith EdgeKind = "PARTNERS_WITH"
@@ -1173,17 +1173,20 @@ const (
 	OrganizationKindMember OrganizationKind = "MEMBER"
 	// An organization the coalition works alongside or collaborates with.
 	OrganizationKindPartner OrganizationKind = "PARTNER"
+	// An organization that sources name as taking part in the coalition's events, and none as a member of one of its alliances.
+	OrganizationKindAlly OrganizationKind = "ALLY"
 )
 
 var AllOrganizationKind = []OrganizationKind{
 	OrganizationKindCoalition,
 	OrganizationKindMember,
 	OrganizationKindPartner,
+	OrganizationKindAlly,
 }
 
 func (e OrganizationKind) IsValid() bool {
 	switch e {
-	case OrganizationKindCoalition, OrganizationKindMember, OrganizationKindPartner:
+	case OrganizationKindCoalition, OrganizationKindMember, OrganizationKindPartner, OrganizationKindAlly:
 		return true
 	}
 	return false
@@ -1281,6 +1284,67 @@ func (e *OrganizationOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrganizationOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a record took part in an event, as its sources say.
+type ParticipationRole string
+
+const (
+	// Organized, convened or led the event or its delegation.
+	ParticipationRoleOrganizer ParticipationRole = "ORGANIZER"
+	// Took part: a delegate's group, a collaborator, a speaker's group.
+	ParticipationRoleParticipant ParticipationRole = "PARTICIPANT"
+	// Hosted a stop or a gathering of the event (hosts are among the event's participants).
+	ParticipationRoleHost ParticipationRole = "HOST"
+)
+
+var AllParticipationRole = []ParticipationRole{
+	ParticipationRoleOrganizer,
+	ParticipationRoleParticipant,
+	ParticipationRoleHost,
+}
+
+func (e ParticipationRole) IsValid() bool {
+	switch e {
+	case ParticipationRoleOrganizer, ParticipationRoleParticipant, ParticipationRoleHost:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationRole) String() string {
+	return string(e)
+}
+
+func (e *ParticipationRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationRole", str)
+	}
+	return nil
+}
+
+func (e ParticipationRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -28,8 +28,8 @@ func TestCoverageSVG(t *testing.T) {
 			query: "",
 			title: "Organizations by state and province",
 			tiles: map[string]string{
-				"CA": "California: 13 organizations",
-				"NY": "New York: 9 organizations",
+				"CA": "California: 25 organizations",
+				"NY": "New York: 12 organizations",
 				"ON": "Ontario: 3 organizations",
 				"WY": "Wyoming: 0 organizations",
 			},

@@ -524,22 +524,22 @@ func TestExport(t *testing.T) {
 	}
 }
 
-// TestExportBundled exports the bundled data set in every format: each parses and holds its 170
+// TestExportBundled exports the bundled data set in every format: each parses and holds its 269
 // organizations and alliances, and as many edges as networkMeasures counts.
 func TestExportBundled(t *testing.T) {
 	s := newTestServer(t, 1)
 	m := s.measures("")
 	t.Logf("bundled network: %d nodes, %d edges", m.NodeCount, m.EdgeCount)
-	if m.NodeCount != 170 {
-		t.Errorf("networkMeasures nodeCount %d; want 170", m.NodeCount)
+	if m.NodeCount != 269 {
+		t.Errorf("networkMeasures nodeCount %d; want 269", m.NodeCount)
 	}
 	var first exportGraph
 	for i, f := range exportFormats {
 		t.Run(f.name, func(t *testing.T) {
 			s.t = t
 			g := getExport(t, s.handler, f.name, "")
-			if len(g.nodes) != 170 || len(g.edges) != m.EdgeCount {
-				t.Errorf("%d nodes, %d edges; want 170 and networkMeasures' %d", len(g.nodes), len(g.edges), m.EdgeCount)
+			if len(g.nodes) != 269 || len(g.edges) != m.EdgeCount {
+				t.Errorf("%d nodes, %d edges; want 269 and networkMeasures' %d", len(g.nodes), len(g.edges), m.EdgeCount)
 			}
 			for id, attrs := range g.nodes {
 				if k := attrs["kind"]; k != "ORGANIZATION" && k != "ALLIANCE" {

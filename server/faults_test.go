@@ -105,8 +105,8 @@ func TestFaultDatabaseStoppedAndRestarted(t *testing.T) {
 	}
 
 	code, out, before, err := ask()
-	if err != nil || code != 200 || len(out.Errors) > 0 || !bytes.Contains(before, []byte(`"totalCount":166`)) {
-		t.Fatalf("with the database up: %d %s (%v); want 200 with 166 organizations", code, before, err)
+	if err != nil || code != 200 || len(out.Errors) > 0 || !bytes.Contains(before, []byte(`"totalCount":265`)) {
+		t.Fatalf("with the database up: %d %s (%v); want 200 with 265 organizations", code, before, err)
 	}
 	if got := status("/readyz"); got != 200 {
 		t.Fatalf("/readyz with the database up: %d; want 200", got)

@@ -74,7 +74,7 @@ func TestGraphQL(t *testing.T) {
 		},
 		{
 			name:   "Organization/PartnerWithoutStateHasNullState",
-			query:  `{ organization(slug: "the-ruckus-society") { id kind partnerRole city state { code } lat lng } }`,
+			query:  `{ organization(slug: "center-for-story-based-strategy") { id kind partnerRole city state { code } lat lng } }`,
 			golden: "organization-state-none",
 		},
 		{

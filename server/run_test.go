@@ -117,7 +117,7 @@ func TestRun(t *testing.T) {
 		}
 		raw, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		want := `{"data":{"organizations":{"totalCount":166},"alliance":{"name":"Climate Justice Alliance"}},"extensions":{"cost":{"limit":25000000,"requested":42}}}`
+		want := `{"data":{"organizations":{"totalCount":265},"alliance":{"name":"Climate Justice Alliance"}},"extensions":{"cost":{"limit":25000000,"requested":42}}}`
 		if resp.StatusCode != http.StatusOK || string(raw) != want {
 			t.Errorf("start %d: query answered %d %s; want 200 %s", i+1, resp.StatusCode, raw, want)
 		}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -673,24 +674,26 @@ func TestInjectionStringsAreLiterals(t *testing.T) {
 	s := newTestServer(t, 1)
 	h := safetyServer(s.db, nil)
 	docs := dashDocuments(t)
-	var orgNames, nyOrgNames, hubNames, eventNames []string
+	// Each record's names: search finds an organization by its other names too.
+	var orgNames, nyOrgNames, hubNames, eventNames [][]string
 	for _, o := range docs.Organizations {
-		orgNames = append(orgNames, o.Name)
+		names := append([]string{o.Name}, o.OtherNames...)
+		orgNames = append(orgNames, names)
 		if o.StateID != nil && *o.StateID == model.StateID("NY") {
-			nyOrgNames = append(nyOrgNames, o.Name)
+			nyOrgNames = append(nyOrgNames, names)
 		}
 	}
 	for _, hub := range docs.Hubs {
-		hubNames = append(hubNames, hub.Name)
+		hubNames = append(hubNames, []string{hub.Name})
 	}
 	for _, e := range docs.Events {
-		eventNames = append(eventNames, e.Name)
+		eventNames = append(eventNames, []string{e.Name})
 	}
-	containing := func(names []string) func(string) int {
+	containing := func(records [][]string) func(string) int {
 		return func(text string) int {
 			n := 0
-			for _, name := range names {
-				if strings.Contains(model.NameKey(name), model.NameKey(text)) {
+			for _, names := range records {
+				if slices.ContainsFunc(names, func(name string) bool { return strings.Contains(model.NameKey(name), model.NameKey(text)) }) {
 					n++
 				}
 			}

@@ -2529,7 +2529,7 @@ type Query {
   path(from: ID!, to: ID!, via: [EdgeKind!], include: [NetworkNodeKind!], maxDepth: Int = 6): NetworkPath
   """
   Measures of the whole network, or of the organizations the filter keeps (with every alliance,
-  event and hub included): degree and exact betweenness centrality per node, and connected
+  event and hub included, except that ` + "`" + `sample` + "`" + ` keeps or drops those too): degree and exact betweenness centrality per node, and connected
   components. ` + "`" + `top` + "`" + ` limits the nodes listed, by betweenness.
   """
   networkMeasures(via: [EdgeKind!], include: [NetworkNodeKind!], filter: OrganizationFilter, top: Int = 20): NetworkMeasures!

@@ -145,6 +145,9 @@ func (r *Resolver) Whole(ctx context.Context, via []model.EdgeKind, include []mo
 	}
 	spec := newNetSpec(via, include)
 	b := newNetBuilder(spec)
+	// The filter keeps organizations; its sample flag keeps the other nodes too, so that asking
+	// for facts only (sample: false) gives no sample record of any kind.
+	others := store.Page{Filter: store.Filter{Sample: f.Sample}}
 	var orgs []*model.Organization
 	if spec.include[model.NetworkNodeKindOrganization] {
 		if orgs, err = r.Store.Organizations(ctx, store.Page{Filter: f}); err != nil {
@@ -156,7 +159,7 @@ func (r *Resolver) Whole(ctx context.Context, via []model.EdgeKind, include []mo
 		docs = append(docs, o)
 	}
 	if spec.include[model.NetworkNodeKindAlliance] {
-		as, err := r.Store.Alliances(ctx, store.Page{})
+		as, err := r.Store.Alliances(ctx, others)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +168,7 @@ func (r *Resolver) Whole(ctx context.Context, via []model.EdgeKind, include []mo
 		}
 	}
 	if spec.include[model.NetworkNodeKindEvent] {
-		es, err := r.Store.Events(ctx, store.Page{})
+		es, err := r.Store.Events(ctx, others)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +177,7 @@ func (r *Resolver) Whole(ctx context.Context, via []model.EdgeKind, include []mo
 		}
 	}
 	if spec.include[model.NetworkNodeKindHub] {
-		hs, err := r.Store.Hubs(ctx, store.Page{})
+		hs, err := r.Store.Hubs(ctx, others)
 		if err != nil {
 			return nil, err
 		}

@@ -347,3 +347,6 @@ func nameKeys(names []string) []string {
 	}
 	return out
 }
+
+// SourceDocuments returns sources as documents hold them.
+func SourceDocuments(in []Source) []*model.Source { return sources(in) }

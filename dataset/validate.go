@@ -485,3 +485,17 @@ func asEnum[T ~string](values []string) []T {
 	}
 	return out
 }
+
+// ValidateSources checks sources given for one edge (a membership, a part in an event); none is
+// fine, as the edge then rests on the record's sources. Fields are named sources[i].title, ...
+func ValidateSources(sources []Source) ValidationError {
+	if len(sources) == 0 {
+		return nil
+	}
+	c := &checker{}
+	c.sourcesAt("sources", sources)
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return c.problems
+}

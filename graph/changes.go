@@ -330,7 +330,7 @@ func deref(p *string) string {
 func sourceRecords(in []*model.SourceInput) []dataset.Source {
 	out := make([]dataset.Source, len(in))
 	for i, s := range in {
-		out[i] = dataset.Source{Title: s.Title, URL: deref(s.URL)}
+		out[i] = dataset.Source{Title: s.Title, URL: deref(s.URL), Date: deref(s.Date)}
 	}
 	return out
 }

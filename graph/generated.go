@@ -208,9 +208,9 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddHost             func(childComplexity int, hub string, organization string) int
-		AddMembership       func(childComplexity int, organization string, alliance string) int
-		AddOrganizer        func(childComplexity int, event string, actor string) int
-		AddParticipant      func(childComplexity int, event string, actor string) int
+		AddMembership       func(childComplexity int, organization string, alliance string, sources []*model.SourceInput) int
+		AddOrganizer        func(childComplexity int, event string, actor string, sources []*model.SourceInput) int
+		AddParticipant      func(childComplexity int, event string, actor string, role *model.ParticipationRole, sources []*model.SourceInput) int
 		AddPartnership      func(childComplexity int, organization string, partner string) int
 		ArchiveEvent        func(childComplexity int, id string, version int) int
 		ArchiveHub          func(childComplexity int, id string, version int) int
@@ -453,13 +453,13 @@ type MutationResolver interface {
 	UpdateHub(ctx context.Context, id string, version int, input model.UpdateHubInput) (*model.Hub, error)
 	ArchiveHub(ctx context.Context, id string, version int) (*model.Hub, error)
 	RestoreHub(ctx context.Context, id string, version int) (*model.Hub, error)
-	AddMembership(ctx context.Context, organization string, alliance string) (*model.Organization, error)
+	AddMembership(ctx context.Context, organization string, alliance string, sources []*model.SourceInput) (*model.Organization, error)
 	RemoveMembership(ctx context.Context, organization string, alliance string) (*model.Organization, error)
 	AddPartnership(ctx context.Context, organization string, partner string) (*model.Organization, error)
 	RemovePartnership(ctx context.Context, organization string, partner string) (*model.Organization, error)
-	AddOrganizer(ctx context.Context, event string, actor string) (*model.Event, error)
+	AddOrganizer(ctx context.Context, event string, actor string, sources []*model.SourceInput) (*model.Event, error)
 	RemoveOrganizer(ctx context.Context, event string, actor string) (*model.Event, error)
-	AddParticipant(ctx context.Context, event string, actor string) (*model.Event, error)
+	AddParticipant(ctx context.Context, event string, actor string, role *model.ParticipationRole, sources []*model.SourceInput) (*model.Event, error)
 	RemoveParticipant(ctx context.Context, event string, actor string) (*model.Event, error)
 	AddHost(ctx context.Context, hub string, organization string) (*model.Hub, error)
 	RemoveHost(ctx context.Context, hub string, organization string) (*model.Hub, error)
@@ -1252,7 +1252,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddMembership(childComplexity, args["organization"].(string), args["alliance"].(string)), true
+		return e.ComplexityRoot.Mutation.AddMembership(childComplexity, args["organization"].(string), args["alliance"].(string), args["sources"].([]*model.SourceInput)), true
 	case "Mutation.addOrganizer":
 		if e.ComplexityRoot.Mutation.AddOrganizer == nil {
 			break
@@ -1263,7 +1263,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddOrganizer(childComplexity, args["event"].(string), args["actor"].(string)), true
+		return e.ComplexityRoot.Mutation.AddOrganizer(childComplexity, args["event"].(string), args["actor"].(string), args["sources"].([]*model.SourceInput)), true
 	case "Mutation.addParticipant":
 		if e.ComplexityRoot.Mutation.AddParticipant == nil {
 			break
@@ -1274,7 +1274,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddParticipant(childComplexity, args["event"].(string), args["actor"].(string)), true
+		return e.ComplexityRoot.Mutation.AddParticipant(childComplexity, args["event"].(string), args["actor"].(string), args["role"].(*model.ParticipationRole), args["sources"].([]*model.SourceInput)), true
 	case "Mutation.addPartnership":
 		if e.ComplexityRoot.Mutation.AddPartnership == nil {
 			break
@@ -2570,17 +2570,26 @@ type Mutation {
   archiveHub(id: ID!, version: Int!): Hub
   restoreHub(id: ID!, version: Int!): Hub
 
-  "Makes the organization a member of the alliance."
-  addMembership(organization: ID!, alliance: ID!): Organization
+  """
+  Makes the organization a member of the alliance. ` + "`" + `sources` + "`" + ` (who lists it as a member, and when)
+  are added to the membership's own, whether the membership is new or not; those it has already
+  are not added twice. Removing the membership removes them.
+  """
+  addMembership(organization: ID!, alliance: ID!, sources: [SourceInput!]): Organization
   removeMembership(organization: ID!, alliance: ID!): Organization
   "Makes two organizations partners (both list each other)."
   addPartnership(organization: ID!, partner: ID!): Organization
   removePartnership(organization: ID!, partner: ID!): Organization
-  "Records an organization or alliance as an organizer of the event."
-  addOrganizer(event: ID!, actor: ID!): Event
+  "Records an organization or alliance as an organizer of the event, adding ` + "`" + `sources` + "`" + ` to that part's own (as ` + "`" + `addMembership` + "`" + ` does)."
+  addOrganizer(event: ID!, actor: ID!, sources: [SourceInput!]): Event
   removeOrganizer(event: ID!, actor: ID!): Event
-  "Records an organization or alliance as a participant in the event."
-  addParticipant(event: ID!, actor: ID!): Event
+  """
+  Records an organization or alliance as a participant in the event (` + "`" + `role: PARTICIPANT` + "`" + `), or as a
+  host of one of its stops or gatherings (` + "`" + `role: HOST` + "`" + `, which needs ` + "`" + `sources` + "`" + `: a host is among the
+  participants, and its sources say it hosted), adding ` + "`" + `sources` + "`" + ` to that part's own.
+  ` + "`" + `removeParticipant` + "`" + ` removes both.
+  """
+  addParticipant(event: ID!, actor: ID!, role: ParticipationRole = PARTICIPANT, sources: [SourceInput!]): Event
   removeParticipant(event: ID!, actor: ID!): Event
   "Makes the organization a host of the hub."
   addHost(hub: ID!, organization: ID!): Hub
@@ -2588,12 +2597,14 @@ type Mutation {
   removeHost(hub: ID!, organization: ID!): Hub
 }
 
-"Where a record's facts come from."
+"Where a record's facts, or an edge, come from."
 input SourceInput {
   "1 to 500 characters."
   title: String!
   "An http(s) URL."
   url: String
+  "When the source said so: ` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `, with a trailing ` + "`" + `~` + "`" + ` when approximate."
+  date: String
 }
 
 "A new organization. Its id will be ` + "`" + `organization:<slug>` + "`" + `, for good."
@@ -2944,7 +2955,7 @@ type Organization implements Node @key(fields: "id") {
   lng: Float
   "The alliances that list it as a member, by name."
   alliances: [Alliance!]!
-  "The same listings with their sources and dates, in the order of ` + "`" + `alliances` + "`" + `' ids."
+  "The same listings with their sources and dates, in the order the record lists them."
   memberships: [Membership!]!
   "Organizations it partners with (the relation goes both ways), by name."
   partners(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
@@ -2952,7 +2963,7 @@ type Organization implements Node @key(fields: "id") {
   events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
   "Resistance Hubs it hosts, by name."
   hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
-  "Its parts in events, each role with its sources: organized events first, then those it took part in, each in id order."
+  "Its parts in events, each role with its sources: the events it organized first, then those it took part in, each in the order the record lists them."
   participations: [Participation!]!
   communities: [Community!]!
   issues: [Issue!]!
@@ -4708,6 +4719,14 @@ func (ec *executionContext) field_Mutation_addMembership_args(ctx context.Contex
 		return nil, err
 	}
 	args["alliance"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]*model.SourceInput, error) {
+			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg2
 	return args, nil
 }
 
@@ -4730,6 +4749,14 @@ func (ec *executionContext) field_Mutation_addOrganizer_args(ctx context.Context
 		return nil, err
 	}
 	args["actor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]*model.SourceInput, error) {
+			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg2
 	return args, nil
 }
 
@@ -4752,6 +4779,22 @@ func (ec *executionContext) field_Mutation_addParticipant_args(ctx context.Conte
 		return nil, err
 	}
 	args["actor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*model.ParticipationRole, error) {
+			return ec.unmarshalOParticipationRole2ᚖrootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]*model.SourceInput, error) {
+			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg3
 	return args, nil
 }
 
@@ -9622,7 +9665,7 @@ func (ec *executionContext) _Mutation_addMembership(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddMembership(ctx, fc.Args["organization"].(string), fc.Args["alliance"].(string))
+			return ec.Resolvers.Mutation().AddMembership(ctx, fc.Args["organization"].(string), fc.Args["alliance"].(string), fc.Args["sources"].([]*model.SourceInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -9798,7 +9841,7 @@ func (ec *executionContext) _Mutation_addOrganizer(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddOrganizer(ctx, fc.Args["event"].(string), fc.Args["actor"].(string))
+			return ec.Resolvers.Mutation().AddOrganizer(ctx, fc.Args["event"].(string), fc.Args["actor"].(string), fc.Args["sources"].([]*model.SourceInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
@@ -9886,7 +9929,7 @@ func (ec *executionContext) _Mutation_addParticipant(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddParticipant(ctx, fc.Args["event"].(string), fc.Args["actor"].(string))
+			return ec.Resolvers.Mutation().AddParticipant(ctx, fc.Args["event"].(string), fc.Args["actor"].(string), fc.Args["role"].(*model.ParticipationRole), fc.Args["sources"].([]*model.SourceInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
@@ -16076,7 +16119,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "url"}
+	fieldsInOrder := [...]string{"title", "url", "date"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16097,6 +16140,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.URL = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
 		}
 	}
 	return it, nil
@@ -21684,6 +21734,22 @@ func (ec *executionContext) unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋ
 	}
 	res, err := ec.unmarshalInputOrganizationOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParticipationRole2ᚖrootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (*model.ParticipationRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ParticipationRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOParticipationRole2ᚖrootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodelᚐPartnerRole(ctx context.Context, v any) (*model.PartnerRole, error) {

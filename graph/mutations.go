@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -201,18 +202,57 @@ func (r *Resolver) editOrganization(ctx context.Context, action, id string, chan
 	return edit(ctx, r, r.operation(actor, action), r.Store.FindOrganizations, id, change)
 }
 
-func (r *Resolver) membership(ctx context.Context, action, org, alliance string, add bool) (*model.Organization, error) {
+func (r *Resolver) membership(ctx context.Context, action, org, alliance string, add bool, in []*model.SourceInput) (*model.Organization, error) {
 	if _, err := r.actor(ctx, store.RoleCurator); err != nil {
+		return nil, err
+	}
+	sources, err := edgeSources(ctx, in)
+	if err != nil {
 		return nil, err
 	}
 	if err := r.mustExist(ctx, "alliance", alliance, model.AlliancePrefix); err != nil {
 		return nil, err
 	}
-	return r.editOrganization(ctx, action, org, func(o *model.Organization) (err error) {
-		o.AllianceIDs, err = toggle(o.AllianceIDs, alliance, add)
-		o.PruneCitations()
-		return err
+	return r.editOrganization(ctx, action, org, func(o *model.Organization) error {
+		return changeEdge(&o.AllianceIDs, &o.Citations, alliance, model.RoleMember, add, sources, o.PruneCitations)
 	})
+}
+
+// changeEdge adds (add) or removes the edge to id in list, and adds sources to the edge's own
+// citation (in role); errUnchanged when neither changes anything. prune then drops the
+// citations of edges the record no longer has.
+func changeEdge(list *[]string, cs *[]*model.Citation, id, role string, add bool, sources []*model.Source, prune func()) error {
+	next, err := toggle(*list, id, add)
+	changed := err == nil
+	if changed {
+		*list = next
+	} else if !errors.Is(err, errUnchanged) {
+		return err
+	}
+	if add {
+		var cited bool
+		*cs, cited = model.Cite(*cs, id, role, sources)
+		changed = changed || cited
+	}
+	prune()
+	if !changed {
+		return errUnchanged
+	}
+	return nil
+}
+
+// edgeSources checks the sources a curator gives for an edge and returns them as documents hold
+// them; BAD_USER_INPUT naming each wrong field (sources[0].date, ...) otherwise.
+func edgeSources(ctx context.Context, in []*model.SourceInput) ([]*model.Source, error) {
+	recs := sourceRecords(in)
+	var errs fieldErrors
+	for _, p := range dataset.ValidateSources(recs) {
+		errs.add(p.Field, "%s", p.Reason)
+	}
+	if len(errs) > 0 {
+		return nil, errs.report(ctx)
+	}
+	return dataset.SourceDocuments(recs), nil
 }
 
 func (r *Resolver) partnership(ctx context.Context, action, org, partner string, add bool) (*model.Organization, error) {
@@ -341,10 +381,21 @@ func (r *Resolver) archiveEvent(ctx context.Context, id string, version int, on 
 	return archive(ctx, r, r.Store.FindEvents, "Event", id, version, on)
 }
 
-// role changes whether actor (an organization or an alliance) organized (organizer) or took part
-// in an event; the edge is kept on the actor's record.
-func (r *Resolver) role(ctx context.Context, action, event, actorID string, organizer, add bool) (*model.Event, error) {
+// role changes whether actor (an organization or an alliance) organized (ORGANIZER), took part in
+// (PARTICIPANT) or hosted part of (HOST, which is taking part) an event, adding sources to that
+// part's own when it adds; the edge is kept on the actor's record.
+func (r *Resolver) role(ctx context.Context, action, event, actorID string, role model.ParticipationRole, add bool, in []*model.SourceInput) (*model.Event, error) {
 	who, err := r.actor(ctx, store.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	if !role.IsValid() || (role == model.ParticipationRoleOrganizer && action == "addParticipant") {
+		return nil, badField("role", "%q is not PARTICIPANT or HOST: to record an organizer, use addOrganizer", role)
+	}
+	if role == model.ParticipationRoleHost && len(in) == 0 {
+		return nil, badField("sources", "a host is recorded with the sources that say it hosted: give at least one")
+	}
+	sources, err := edgeSources(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -354,25 +405,20 @@ func (r *Resolver) role(ctx context.Context, action, event, actorID string, orga
 	if err := r.mustExist(ctx, "actor", actorID, model.OrganizationPrefix, model.AlliancePrefix); err != nil {
 		return nil, err
 	}
-	toggleEvent := func(organized, participated *[]string) (err error) {
+	change := func(organized, participated *[]string, cs *[]*model.Citation, prune func()) error {
 		list := participated
-		if organizer {
+		if role == model.ParticipationRoleOrganizer {
 			list = organized
 		}
-		*list, err = toggle(*list, event, add)
-		return err
+		return changeEdge(list, cs, event, string(role), add, sources, prune)
 	}
 	if prefix, _, _ := model.SplitID(actorID); prefix == model.AlliancePrefix {
 		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindAlliances, actorID, func(a *model.Alliance) error {
-			err := toggleEvent(&a.OrganizedEventIDs, &a.ParticipatedEventIDs)
-			a.PruneCitations()
-			return err
+			return change(&a.OrganizedEventIDs, &a.ParticipatedEventIDs, &a.Citations, a.PruneCitations)
 		})
 	} else {
 		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindOrganizations, actorID, func(o *model.Organization) error {
-			err := toggleEvent(&o.OrganizedEventIDs, &o.ParticipatedEventIDs)
-			o.PruneCitations()
-			return err
+			return change(&o.OrganizedEventIDs, &o.ParticipatedEventIDs, &o.Citations, o.PruneCitations)
 		})
 	}
 	if err != nil {

@@ -143,13 +143,13 @@ func (r *mutationResolver) RestoreHub(ctx context.Context, id string, version in
 }
 
 // AddMembership is the resolver for the addMembership field.
-func (r *mutationResolver) AddMembership(ctx context.Context, organization string, alliance string) (*model.Organization, error) {
-	return r.membership(ctx, "addMembership", organization, alliance, true)
+func (r *mutationResolver) AddMembership(ctx context.Context, organization string, alliance string, sources []*model.SourceInput) (*model.Organization, error) {
+	return r.membership(ctx, "addMembership", organization, alliance, true, sources)
 }
 
 // RemoveMembership is the resolver for the removeMembership field.
 func (r *mutationResolver) RemoveMembership(ctx context.Context, organization string, alliance string) (*model.Organization, error) {
-	return r.membership(ctx, "removeMembership", organization, alliance, false)
+	return r.membership(ctx, "removeMembership", organization, alliance, false, nil)
 }
 
 // AddPartnership is the resolver for the addPartnership field.
@@ -163,23 +163,27 @@ func (r *mutationResolver) RemovePartnership(ctx context.Context, organization s
 }
 
 // AddOrganizer is the resolver for the addOrganizer field.
-func (r *mutationResolver) AddOrganizer(ctx context.Context, event string, actor string) (*model.Event, error) {
-	return r.role(ctx, "addOrganizer", event, actor, true, true)
+func (r *mutationResolver) AddOrganizer(ctx context.Context, event string, actor string, sources []*model.SourceInput) (*model.Event, error) {
+	return r.role(ctx, "addOrganizer", event, actor, model.ParticipationRoleOrganizer, true, sources)
 }
 
 // RemoveOrganizer is the resolver for the removeOrganizer field.
 func (r *mutationResolver) RemoveOrganizer(ctx context.Context, event string, actor string) (*model.Event, error) {
-	return r.role(ctx, "removeOrganizer", event, actor, true, false)
+	return r.role(ctx, "removeOrganizer", event, actor, model.ParticipationRoleOrganizer, false, nil)
 }
 
 // AddParticipant is the resolver for the addParticipant field.
-func (r *mutationResolver) AddParticipant(ctx context.Context, event string, actor string) (*model.Event, error) {
-	return r.role(ctx, "addParticipant", event, actor, false, true)
+func (r *mutationResolver) AddParticipant(ctx context.Context, event string, actor string, role *model.ParticipationRole, sources []*model.SourceInput) (*model.Event, error) {
+	participant := model.ParticipationRoleParticipant
+	if role != nil {
+		participant = *role
+	}
+	return r.role(ctx, "addParticipant", event, actor, participant, true, sources)
 }
 
 // RemoveParticipant is the resolver for the removeParticipant field.
 func (r *mutationResolver) RemoveParticipant(ctx context.Context, event string, actor string) (*model.Event, error) {
-	return r.role(ctx, "removeParticipant", event, actor, false, false)
+	return r.role(ctx, "removeParticipant", event, actor, model.ParticipationRoleParticipant, false, nil)
 }
 
 // AddHost is the resolver for the addHost field.

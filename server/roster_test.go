@@ -328,3 +328,90 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 		t.Errorf("removing one membership dropped another's source: %s", after)
 	}
 }
+
+// TestCuratorCitesAnEdge records memberships and parts in events with their sources through the
+// API: the sources show on the edge, giving the same source again writes nothing, a host needs
+// sources, and a wrong source is refused field by field with nothing written.
+func TestCuratorCitesAnEdge(t *testing.T) {
+	s := newTestServer(t, 1)
+	key, _, err := s.db.CreateKey(t.Context(), "Curator Carla", store.RoleCurator, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const org = "organization:center-for-story-based-strategy"
+	const rttc = "alliance:right-to-the-city-alliance"
+	const caravan = "event:peoples-caravan-2016"
+	read := func() (version int, text string) {
+		raw := s.mustQuery(`{ organization(id: "`+org+`") { version
+		  memberships { alliance { id } asOf sources { title url date dateApproximate } }
+		  participations { event { id } role sources { title date } }
+		  events(role: PARTICIPANT) { edges { node { id } } } } }`, nil)
+		var v struct{ Organization struct{ Version int } }
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.Organization.Version, string(raw)
+	}
+	mutate := func(m string) gqlResponse {
+		t.Helper()
+		_, out := s.postAs("Bearer "+key, m, nil)
+		return out
+	}
+	mustMutate := func(m string) {
+		t.Helper()
+		if out := mutate(m); len(out.Errors) > 0 {
+			t.Fatalf("%s: %+v", m, out.Errors)
+		}
+	}
+	const pageA = `{title: "A page", url: "https://example.org/a", date: "2024-05~"}`
+	const pageB = `{title: "B page", url: "https://example.org/b", date: "2025"}`
+	add := `mutation { addMembership(organization: "` + org + `", alliance: "` + rttc + `", sources: [` + pageA + `]) { id } }`
+	mustMutate(add)
+	v1, got := read()
+	if !strings.Contains(got, `{"alliance":{"id":"`+rttc+`"},"asOf":"2024-05","sources":[{"title":"A page","url":"https://example.org/a","date":"2024-05","dateApproximate":true}]}`) {
+		t.Errorf("after addMembership with a source: %s", got)
+	}
+	mustMutate(add)
+	if v, _ := read(); v != v1 {
+		t.Errorf("giving the same source again wrote the record: version %d -> %d", v1, v)
+	}
+	mustMutate(`mutation { addMembership(organization: "` + org + `", alliance: "` + rttc + `", sources: [` + pageB + `]) { id } }`)
+	if _, got := read(); !strings.Contains(got, `"asOf":"2025","sources":[{"title":"A page"`) || !strings.Contains(got, `{"title":"B page","url":"https://example.org/b","date":"2025","dateApproximate":false}]}`) {
+		t.Errorf("after a second source: %s; want both, asOf the later", got)
+	}
+
+	mustMutate(`mutation { addParticipant(event: "` + caravan + `", actor: "` + org + `", role: HOST, sources: [` + pageB + `]) { id } }`)
+	if _, got := read(); !strings.Contains(got, `{"event":{"id":"`+caravan+`"},"role":"HOST","sources":[{"title":"B page","date":"2025"}]}`) ||
+		!strings.Contains(got, `"events":{"edges":[{"node":{"id":"`+caravan+`"}}]}`) {
+		t.Errorf("after addParticipant as a host: %s; want the HOST part, and the event among those it took part in", got)
+	}
+
+	v2, _ := read()
+	for _, c := range []struct {
+		mutation string
+		fields   []string
+	}{
+		{`mutation { addParticipant(event: "event:may-day-2017", actor: "` + org + `", role: HOST) { id } }`, []string{"sources"}},
+		{`mutation { addParticipant(event: "event:may-day-2017", actor: "` + org + `", role: ORGANIZER) { id } }`, []string{"role"}},
+		{`mutation { addMembership(organization: "` + org + `", alliance: "alliance:climate-justice-alliance",
+		   sources: [{title: "", url: "ftp://x", date: "2024-13"}]) { id } }`, []string{"sources[0].title", "sources[0].url", "sources[0].date"}},
+	} {
+		out := mutate(c.mutation)
+		var fields []string
+		for _, e := range out.Errors {
+			if e.Extensions["code"] != "BAD_USER_INPUT" {
+				t.Errorf("%s: %s is %v; want BAD_USER_INPUT", c.mutation, e.Message, e.Extensions["code"])
+			}
+			f, _ := e.Extensions["field"].(string)
+			fields = append(fields, f)
+		}
+		slices.Sort(fields)
+		want := slices.Sorted(slices.Values(c.fields))
+		if !slices.Equal(fields, want) {
+			t.Errorf("%s: errors on %v; want %v: %+v", c.mutation, fields, want, out.Errors)
+		}
+	}
+	if v, _ := read(); v != v2 {
+		t.Errorf("refused mutations wrote the record: version %d -> %d", v2, v)
+	}
+}

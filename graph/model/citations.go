@@ -158,3 +158,32 @@ func sameSource(a, b *Source) bool {
 	}
 	return a.Title == b.Title && str(a.URL) == str(b.URL) && str(a.Date) == str(b.Date) && a.DateApproximate == b.DateApproximate
 }
+
+// Cite adds sources to the citation of the edge to id in role (making it when there is none),
+// leaving out those it holds already, and reports whether it added any.
+func Cite(cs []*Citation, to, role string, sources []*Source) ([]*Citation, bool) {
+	out := slices.Clone(cs)
+	at := slices.IndexFunc(out, func(c *Citation) bool { return c.To == to && c.Role == role })
+	var c Citation
+	if at >= 0 {
+		c = *out[at]
+	} else {
+		c = Citation{To: to, Role: role}
+	}
+	added := false
+	for _, s := range sources {
+		if !slices.ContainsFunc(c.Sources, func(o *Source) bool { return sameSource(o, s) }) {
+			c.Sources = append(slices.Clip(c.Sources), s)
+			added = true
+		}
+	}
+	if !added {
+		return cs, false
+	}
+	if at >= 0 {
+		out[at] = &c
+	} else {
+		out = append(out, &c)
+	}
+	return out, true
+}

@@ -352,12 +352,14 @@ type OrganizationOrder struct {
 type Query struct {
 }
 
-// Where a record's facts come from.
+// Where a record's facts, or an edge, come from.
 type SourceInput struct {
 	// 1 to 500 characters.
 	Title string `json:"title"`
 	// An http(s) URL.
 	URL *string `json:"url,omitempty"`
+	// When the source said so: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with a trailing `~` when approximate.
+	Date *string `json:"date,omitempty"`
 }
 
 type StateByCodesInput struct {

@@ -281,13 +281,6 @@ func (s *Set) Scale(n int) *Set {
 	return out
 }
 
-// sortedSet returns the distinct values, sorted, never nil.
-func sortedSet[T ~string](values []T) []T {
-	out := append([]T{}, values...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 func optional(s string) *string {
 	if s == "" {
 		return nil

@@ -180,7 +180,7 @@ func withClients(l *rateLimiter, keys *keyRing, h http.Handler) http.Handler {
 					tooMany(w, wait)
 					return
 				}
-				if id, known, ok = verify(true); !ok {
+				if _, known, ok = verify(true); !ok {
 					return
 				}
 				if !known {

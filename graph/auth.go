@@ -6,6 +6,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"rootsgraph/apierr"
 	"rootsgraph/store"
 )
 
@@ -37,19 +38,19 @@ func (r *Resolver) actor(ctx context.Context, role string) (store.Actor, error) 
 		if role == store.RoleAdmin {
 			what = "this needs an admin's API key"
 		}
-		return store.Actor{}, authError(CodeUnauthenticated,
+		return store.Actor{}, authError(apierr.Unauthenticated,
 			what+": send it as the header Authorization: Bearer <key> (`go run ./server keys create` makes one)")
 	}
 	key, err := creds(ctx)
 	switch {
 	case errors.Is(err, ErrBadCredentials), err == nil && key == nil:
-		return store.Actor{}, authError(CodeUnauthenticated,
+		return store.Actor{}, authError(apierr.Unauthenticated,
 			"the API key is not valid or has been revoked: send Authorization: Bearer <key> with a current key")
 	case err != nil:
 		return store.Actor{}, err
 	}
 	if role == store.RoleAdmin && key.Role != store.RoleAdmin {
-		return store.Actor{}, authError(CodeForbidden,
+		return store.Actor{}, authError(apierr.Forbidden,
 			"this needs an admin key; the key "+key.Name+" is a "+key.Role+" key")
 	}
 	var id string

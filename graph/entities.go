@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"rootsgraph/apierr"
 	"rootsgraph/loaders"
 	"rootsgraph/store"
 )
@@ -122,7 +123,7 @@ func CheckRepresentations(ctx context.Context, next graphql.Resolver) (any, erro
 		if msg := representationProblem(rep); msg != "" {
 			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), &gqlerror.Error{
 				Message:    msg,
-				Extensions: map[string]any{"code": CodeBadUserInput},
+				Extensions: map[string]any{"code": apierr.BadUserInput},
 			})
 			reps[i] = map[string]any{"__typename": "Alliance", "id": ""} // names nothing: null
 		}

@@ -11,17 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"rootsgraph/store"
-)
-
-// Error codes in extensions.code. Clients branch on these, so they never change meaning.
-const (
-	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeNotFound        = "NOT_FOUND"
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-	CodeConflict        = "CONFLICT"
-	CodeInternal        = "INTERNAL_SERVER_ERROR"
+	"rootsgraph/apierr"
 )
 
 // argumentError turns an argument value that its scalar refused (a malformed Date, DateTime or
@@ -60,7 +50,7 @@ func argumentError(ctx context.Context, err *gqlerror.Error) *gqlerror.Error {
 	return &gqlerror.Error{
 		Message:    arg + ": " + reason,
 		Path:       at,
-		Extensions: map[string]any{"code": CodeBadUserInput, "field": arg},
+		Extensions: map[string]any{"code": apierr.BadUserInput, "field": arg},
 	}
 }
 
@@ -68,16 +58,17 @@ func argumentError(ctx context.Context, err *gqlerror.Error) *gqlerror.Error {
 func badInput(format string, args ...any) error {
 	return &gqlerror.Error{
 		Message:    fmt.Sprintf(format, args...),
-		Extensions: map[string]any{"code": CodeBadUserInput},
+		Extensions: map[string]any{"code": apierr.BadUserInput},
 	}
 }
 
 // RequestIDFunc returns the id of the request that ctx belongs to, or "".
 type RequestIDFunc func(ctx context.Context) string
 
-// ErrorPresenter returns the one place where errors become what a client sees. Errors the user can
-// act on keep their message and get a code; store.ErrNotFound becomes NOT_FOUND; anything else is
-// logged with the request id and answered with a generic INTERNAL_SERVER_ERROR that leaks nothing.
+// ErrorPresenter returns the one place where errors become what a client sees in GraphQL. Errors
+// the user can act on keep their message and get a code; the rest are answered as apierr.Of says,
+// and an internal one is logged with the request id and answered with a generic
+// INTERNAL_SERVER_ERROR that leaks nothing.
 func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
@@ -106,38 +97,28 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 				if out.Extensions == nil {
 					out.Extensions = map[string]any{}
 				}
-				out.Extensions["code"] = CodeBadUserInput
+				out.Extensions["code"] = apierr.BadUserInput
 			}
 			return out
 		}
 		out := graphql.DefaultErrorPresenter(ctx, err)
+		answer := apierr.Of(ctx, err)
+		out.Message = answer.Message
+		out.Extensions = map[string]any{"code": answer.Code}
+		if answer.Field != "" {
+			out.Extensions["field"] = answer.Field
+		}
 		switch {
-		case errors.Is(err, store.ErrNotFound):
-			out.Message = "not found"
-			out.Extensions = map[string]any{"code": CodeNotFound}
-		case errors.Is(err, store.ErrConflict):
-			out.Message = "the change conflicts with the current data: read the record again and retry"
-			if ce := new(store.ConflictError); errors.As(err, &ce) {
-				out.Message = ce.Error() // written for the user
-			}
-			out.Extensions = map[string]any{"code": CodeConflict}
-		case errors.Is(err, store.ErrUnavailable) || errors.Is(context.Cause(ctx), store.ErrUnavailable):
-			// Cancelled because the database went away, or the database did not answer: the
-			// server's watch logs the outage once, so each request does not.
-			logger.DebugContext(ctx, "database unavailable", "request_id", requestID(ctx), "err", err)
-			out.Message = "the database is not answering; try again shortly"
-			out.Extensions = map[string]any{"code": "SERVICE_UNAVAILABLE"}
-		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-			out.Message = "the request was cancelled or ran out of time"
-			out.Extensions = map[string]any{"code": "TIMEOUT"}
-		default:
+		case answer.Internal:
 			id := requestID(ctx)
 			logger.ErrorContext(ctx, "resolver error", "request_id", id, "path", out.Path.String(), "err", err)
-			out.Message = "internal server error"
-			out.Extensions = map[string]any{"code": CodeInternal}
 			if id != "" {
 				out.Extensions["requestId"] = id
 			}
+		case answer.Code == apierr.Unavailable:
+			// Cancelled because the database went away, or the database did not answer: the
+			// server's watch logs the outage once, so each request does not.
+			logger.DebugContext(ctx, "database unavailable", "request_id", requestID(ctx), "err", err)
 		}
 		return out
 	}

@@ -2,148 +2,101 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"log/slog"
-	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"rootsgraph/store"
 	"rootsgraph/store/storetest"
-	"rootsgraph/tools/load/queries"
 )
 
-// TestCommandCount shows that the number of database commands one request causes does not grow
-// with the number of objects it returns: at most one per collection and nesting level, the same
-// on the data set as shipped and on one ten times larger.
-func TestCommandCount(t *testing.T) {
-	cases := []struct {
-		name  string
-		query string
-		want  map[string]int
-		why   string
-	}{
-		{
-			name: "AlliancesMembersStateHubsHostsAlliances",
-			query: `{ alliances { edges { node { name
-			  members(first: 100) { totalCount edges { node { name
-			    state { code hubs { edges { node { name
-			      hosts { edges { node { name alliances { acronym } } } }
-			    } } } }
-			  } } }
-			} } } }`,
-			want: map[string]int{"find": 4},
-			why: `alliances (1 page); organizations by allianceIds (every member of the four, whole);
-			states by _id; hubs by stateId. Hosts cost nothing: every host is a member of an alliance,
-			loaded whole at the second level; their alliances were read at the first.`,
-		},
-		{
-			name: "EventsOrganizersParticipantsHubsHosts",
-			query: `{ events(first: 10) { totalCount edges { node { name
-			  state { code }
-			  organizers { edges { node {
-			    ... on Organization { name partners { edges { node { name } } } }
-			    ... on Alliance { acronym members(first: 5) { edges { node { name } } } }
-			  } } }
-			  participants(first: 100) { totalCount edges { node {
-			    ... on Organization { name hubs { edges { node { name
-			      hosts { edges { node { name state { code } } } }
-			    } } } }
-			    ... on Alliance { name }
-			  } } }
-			  hubs { totalCount }
-			} } } }`,
-			want: map[string]int{"find": 8, "aggregate": 1},
-			why: `level 0: events (1 page) and their count (an aggregate); level 1: states by _id,
-			organizations and alliances by organizedEventIds or participatedEventIds (one $or each),
-			hubs by eventIds; level 2: organizations by partnerIds or allianceIds (one $or: the
-			partners and every alliance member), hubs by hostIds; level 3: nothing, the hosts are
-			members read at level 2; level 4: the hosts' states by _id`,
-		},
-		{
-			name: "NodesOfEveryType",
-			query: `{ nodes(ids: ["alliance:climate-justice-alliance", "organization:it-takes-roots",
-			  "state:NY", "event:peoples-climate-march-2014", "hub:albuquerque-resistance-hub-sample",
-			  "organization:no-such-thing"]) {
-			  id
-			  ... on Organization { partners { edges { node { name } } } }
-			  ... on State { hubs { totalCount } }
-			  ... on Event { participants { totalCount } }
-			} }`,
-			want: map[string]int{"find": 8},
-			why: `one find per collection for the ids, by equality since each asks for one id (5);
-			then hubs by stateId, organizations by partnerIds or participatedEventIds (one $or), and
-			alliances by participatedEventIds (3)`,
-		},
-		{
-			name: "RealMembershipsAndPartsWithSources",
-			query: `{ organizations(first: 100, filter: {sample: false}) { edges { node { name
-			  memberships { alliance { name memberAlliances { name } } asOf sources { url date } }
-			  participations { event { name hubs { totalCount } } role sources { url } }
-			} } } }`,
-			want: map[string]int{"find": 5},
-			why: `organizations (1 page); level 1: memberships and participations are the documents'
-			own, so alliances by _id and events by _id; level 2: alliances by allianceIds, hubs by
-			eventIds`,
-		},
+// runTool runs a command through run, as `go run ./server ARGS...` would, against db.
+func runTool(t *testing.T, db *storetest.DB, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string {
+		return map[string]string{"MONGODB_URI": db.URI, "ROOTS_DATABASE": db.Name}[k]
 	}
-	for _, scale := range []int{1, 10} {
-		s := newTestServer(t, scale)
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				s.t = t
-				s.mustQuery(c.query, nil) // warm the query cache; loaders live per request, so nothing else carries over
-				s.db.Commands.Reset()
-				s.mustQuery(c.query, nil)
-				if got := s.db.Commands.ByName(); !maps.Equal(got, c.want) {
-					t.Errorf("scale %dx: commands %v; want %v (%s)\nsent:\n%s",
-						scale, got, c.want, c.why, strings.Join(s.db.Commands.Commands(), "\n"))
-				}
-			})
-		}
+	err := run(t.Context(), append([]string{"roots-graph"}, args...), getenv, &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+// TestKeysCommand creates a key, lists it, uses it and revokes it through the command line. The key
+// is printed once; the database holds only its hash.
+func TestKeysCommand(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	out, _, err := runTool(t, db, "keys", "create", "--name", "Dana Curator", "--role", "curator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.TrimSpace(out)
+	if !strings.HasPrefix(key, "rg_") || len(key) < 60 {
+		t.Fatalf("keys create printed %q; want a key", out)
+	}
+	k, err := db.Authenticate(t.Context(), key)
+	if err != nil || k.Name != "Dana Curator" || k.Role != "curator" || strings.Contains(k.Hash, key) {
+		t.Fatalf("the key does not authenticate as Dana Curator: %+v, %v", k, err)
+	}
+	list, _, err := runTool(t, db, "keys", "list")
+	if err != nil || !strings.Contains(list, k.ID) || !strings.Contains(list, "Dana Curator") || strings.Contains(list, key) {
+		t.Errorf("keys list: %q, %v; want the key's id and name, never the key", list, err)
+	}
+	if _, _, err := runTool(t, db, "keys", "revoke", k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(t.Context(), key); err == nil {
+		t.Errorf("a revoked key still authenticates")
+	}
+	if _, _, err := runTool(t, db, "keys", "create", "--role", "curator"); err == nil || !strings.Contains(err.Error(), "--name") {
+		t.Errorf("keys create without a name: %v; want an error naming --name", err)
+	}
+	if _, _, err := runTool(t, db, "keys", "create", "--name", "X", "--role", "owner"); err == nil || !strings.Contains(err.Error(), "owner") {
+		t.Errorf("keys create with an unknown role: %v", err)
 	}
 }
 
-// TestCommandCountWithReferenceData: with the states and alliances kept in memory, as the server
-// runs by default, the dashboards' list query (tools/load's "list") costs the database only the
-// organizations' page and count once the reference data has been read, and a rename of an
-// alliance through the server shows in the very next answer.
-func TestCommandCountWithReferenceData(t *testing.T) {
-	db := storetest.Seeded(t, 1)
-	counter := &storetest.Counter{}
-	s, err := store.Open(t.Context(), store.Config{URI: db.URI, Database: db.Name, Monitor: counter.Monitor(),
-		Exclusive: true, ReferenceTTL: time.Minute})
+// TestImportExportCommands exports organizations to CSV, imports the file back (nothing changes),
+// and imports a file with a bad row (the error names its line; nothing is written).
+func TestImportExportCommands(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t) // empty: the commands load the bundled data first, as the server would
+	dir := t.TempDir()
+	file := filepath.Join(dir, "organizations.csv")
+	_, errOut, err := runTool(t, db, "export", "organizations", "--out", file)
+	if err != nil || !strings.Contains(errOut, "exported 265 organizations") {
+		t.Fatalf("export: %v; %s", err, errOut)
+	}
+	out, progress, err := runTool(t, db, "import", file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close(context.Background())
-	ts := &testServer{t: t, db: db, handler: newServer(slog.New(slog.DiscardHandler), s, testOptions()), logs: &bytes.Buffer{}}
-	list, _ := queries.Named("list")
-
-	first := ts.mustQuery(list.Text, nil)
-	counter.Reset()
-	if again := ts.mustQuery(list.Text, nil); !bytes.Equal(again, first) {
-		t.Fatalf("the second answer differs from the first")
+	if !strings.Contains(out, "0 created, 0 updated, 265 unchanged") {
+		t.Errorf("import of the export: %q", out)
 	}
-	if got, want := counter.ByName(), map[string]int{"find": 1, "aggregate": 1}; !maps.Equal(got, want) {
-		t.Errorf("commands of the second list request: %v; want %v (the page and its count):\n%s", got, want, strings.Join(counter.Commands(), "\n"))
+	if progress != "" {
+		t.Errorf("an import that writes nothing reported progress: %q", progress)
 	}
-
-	// The organizers of an event are read through the alliances' organizedEventIds, from memory.
-	const organizers = `{ event(slug: "cop22-marrakech-2016") { organizers { edges { node { ... on Alliance { id } } } } } }`
-	const rttc = "alliance:right-to-the-city-alliance"
-	if got := ts.mustQuery(organizers, nil); bytes.Contains(got, []byte(rttc)) {
-		t.Fatalf("the Right to the City Alliance already organizes COP22: %s", got)
-	}
-	key, _, err := db.CreateKey(t.Context(), "Curator Carla", store.RoleCurator, time.Now())
-	if err != nil {
+	bad := filepath.Join(dir, "organizations-bad.json")
+	if err := os.WriteFile(bad, []byte(`[
+  {"slug": "good-one", "name": "Good One", "kind": "MEMBER", "sources": [{"title": "Roster"}]},
+  {"slug": "Bad Slug", "name": "", "kind": "MEMBER", "sources": [{"title": "Roster"}]}
+]`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, out := ts.postAs("Bearer "+key, `mutation { addOrganizer(event: "event:cop22-marrakech-2016", actor: "`+rttc+`") { id } }`, nil); len(out.Errors) > 0 {
-		t.Fatalf("addOrganizer: %+v", out.Errors)
+	db.Commands.Reset()
+	_, _, err = runTool(t, db, "import", "--dry-run", bad)
+	if err == nil || !strings.Contains(err.Error(), "line 3 (Bad Slug): slug:") || !strings.Contains(err.Error(), "line 3 (Bad Slug): name: is required") {
+		t.Errorf("import of a bad file: %v; want its problems with line 3", err)
 	}
-	if got := ts.mustQuery(organizers, nil); !bytes.Contains(got, []byte(rttc)) {
-		t.Errorf("right after an alliance changed through the server, its kept copy is still read: %s", got)
+	_, _, err = runTool(t, db, "import", bad)
+	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("import of a bad file: %v", err)
+	}
+	all, _ := db.All(t.Context())
+	for _, o := range all.Organizations {
+		if o.Slug == "good-one" {
+			t.Errorf("the good row of a rejected file was written")
+		}
 	}
 }

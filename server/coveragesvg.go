@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"rootsgraph/apierr"
 	"rootsgraph/graph"
 	"rootsgraph/graph/model"
+	"rootsgraph/web/tilemap"
 )
 
 // handleCoverageSVG draws coverage by state and province as a tile-grid map:
@@ -20,15 +23,15 @@ import (
 // (alliances, states, country, region, community, issue, sample), each a comma-separated list or
 // repeated. It answers through the same resolver as the coverage query, so the counts, the
 // validation and the error codes are the same.
-func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
+func handleCoverageSVG(resolver *graph.Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if err := onlyParams(q, svgParams); err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		if d := q.Get("dimension"); d != "" && d != string(model.CoverageDimensionState) {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+			writeError(w, apierr.BadUserInput,
 				"dimension: the map shows states and provinces; use dimension=STATE or omit it")
 			return
 		}
@@ -37,20 +40,20 @@ func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
 			measure = "organizations"
 		}
 		if measure != "organizations" && measure != "hubs" && measure != "events" {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+			writeError(w, apierr.BadUserInput,
 				fmt.Sprintf("measure: %q is not one of organizations, hubs, events", measure))
 			return
 		}
 		filter, err := coverageFilterFromQuery(q)
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		buckets, err := resolver.Query().Coverage(r.Context(), model.CoverageDimensionState, filter)
-		if writeResolverError(w, err) {
+		if writeResolverError(w, r, logger, err) {
 			return
 		}
-		values := make([]tileValue, 0, len(buckets))
+		values := make([]tilemap.Value, 0, len(buckets))
 		for _, b := range buckets {
 			v := b.Organizations
 			switch measure {
@@ -62,15 +65,15 @@ func handleCoverageSVG(resolver *graph.Resolver) http.Handler {
 				}
 				v = *b.Events
 			}
-			values = append(values, tileValue{Code: b.Key, Name: b.Label, Value: v})
+			values = append(values, tilemap.Value{Code: b.Key, Name: b.Label, Value: v})
 		}
 		title := strings.ToUpper(measure[:1]) + measure[1:] + " by state and province"
 		if s := filterSummary(q); s != "" {
 			title += " (" + s + ")"
 		}
 		var buf bytes.Buffer
-		if err := renderTileMap(&buf, title, measure, values); err != nil {
-			writeHTTPError(w, http.StatusInternalServerError, graph.CodeInternal, "the map could not be drawn")
+		if err := tilemap.Render(&buf, title, measure, values); err != nil {
+			writeError(w, apierr.Internal, "the map could not be drawn")
 			return
 		}
 		w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")

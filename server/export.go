@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"rootsgraph/apierr"
 	"rootsgraph/graph"
 	"rootsgraph/graph/model"
 	"rootsgraph/network"
@@ -36,7 +38,7 @@ const (
 	nodeLinkJSON
 )
 
-func handleExport(resolver *graph.Resolver, format exportFormat) http.Handler {
+func handleExport(resolver *graph.Resolver, logger *slog.Logger, format exportFormat) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		allowed := exportParams
@@ -44,34 +46,34 @@ func handleExport(resolver *graph.Resolver, format exportFormat) http.Handler {
 			allowed = params(exportParams, "format")
 		}
 		if err := onlyParams(q, allowed); err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		if f := q.Get("format"); f != "" && f != "cytoscape" && f != "node-link" {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput,
+			writeError(w, apierr.BadUserInput,
 				fmt.Sprintf("format: %q is neither node-link (the default, for NetworkX) nor cytoscape; for GraphML or GEXF ask /export/network.graphml or .gexf", f))
 			return
 		}
 		via, err := enumParam[model.EdgeKind](q, "via")
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		include, err := enumParam[model.NetworkNodeKind](q, "include")
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		filter, err := organizationFilterFromQuery(q)
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		if isEmptyFilter(q) {
 			filter = nil
 		}
 		whole, err := resolver.Whole(r.Context(), via, include, filter)
-		if writeResolverError(w, err) {
+		if writeResolverError(w, r, logger, err) {
 			return
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)

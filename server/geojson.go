@@ -2,13 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
+	"rootsgraph/apierr"
 	"rootsgraph/graph"
 	"rootsgraph/graph/model"
 )
@@ -113,18 +112,18 @@ func organizationFilterFromQuery(q url.Values) (*model.OrganizationFilter, error
 }
 
 // handleHubsGeoJSON answers /hubs.geojson.
-func handleHubsGeoJSON(resolver *graph.Resolver) http.Handler {
+func handleHubsGeoJSON(resolver *graph.Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		filter, err := hubFilterFromQuery(r.URL.Query())
 		if err == nil {
 			err = onlyParams(r.URL.Query(), hubParams)
 		}
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		hubs, err := resolver.AllHubs(r.Context(), filter)
-		if writeResolverError(w, err) {
+		if writeResolverError(w, r, logger, err) {
 			return
 		}
 		var hostIDs []string
@@ -132,7 +131,7 @@ func handleHubsGeoJSON(resolver *graph.Resolver) http.Handler {
 			hostIDs = append(hostIDs, h.HostIDs...)
 		}
 		names, err := resolver.OrganizationNames(r.Context(), hostIDs)
-		if writeResolverError(w, err) {
+		if writeResolverError(w, r, logger, err) {
 			return
 		}
 		fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, 0, len(hubs.Items))}
@@ -155,18 +154,18 @@ func handleHubsGeoJSON(resolver *graph.Resolver) http.Handler {
 }
 
 // handleOrganizationsGeoJSON answers /organizations.geojson.
-func handleOrganizationsGeoJSON(resolver *graph.Resolver) http.Handler {
+func handleOrganizationsGeoJSON(resolver *graph.Resolver, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		filter, err := organizationFilterFromQuery(r.URL.Query())
 		if err == nil {
 			err = onlyParams(r.URL.Query(), orgParams)
 		}
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, err.Error())
+			writeError(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		orgs, err := resolver.AllOrganizations(r.Context(), filter)
-		if writeResolverError(w, err) {
+		if writeResolverError(w, r, logger, err) {
 			return
 		}
 		fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, 0, len(orgs.Items))}
@@ -200,25 +199,10 @@ func deref(s *string) string {
 	return *s
 }
 
-// writeResolverError answers a failed lookup: bad input as 400, anything else as 503 (the
-// database is the only thing that fails here). It reports whether it wrote.
-func writeResolverError(w http.ResponseWriter, err error) bool {
-	if err == nil {
-		return false
-	}
-	var gqlErr *gqlerror.Error
-	if errors.As(err, &gqlErr) {
-		writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, gqlErr.Message)
-	} else {
-		writeHTTPError(w, http.StatusServiceUnavailable, graph.CodeInternal, "the data could not be read; try again")
-	}
-	return true
-}
-
 func writeGeoJSON(w http.ResponseWriter, fc featureCollection) {
 	b, err := json.Marshal(fc)
 	if err != nil {
-		writeHTTPError(w, http.StatusInternalServerError, graph.CodeInternal, fmt.Sprintf("the layer could not be written: %v", err))
+		writeError(w, apierr.Internal, fmt.Sprintf("the layer could not be written: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/geo+json")

@@ -23,6 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"rootsgraph/apierr"
 	"rootsgraph/graph"
 )
 
@@ -61,7 +62,7 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	presentErr := graph.ErrorPresenter(logger, requestID)
 	present := func(ctx context.Context, err error) *gqlerror.Error {
 		out := presentErr(ctx, err)
-		if out.Extensions["code"] == "SERVICE_UNAVAILABLE" {
+		if out.Extensions["code"] == apierr.Unavailable {
 			markUnavailable(ctx) // answered 503 (withUnavailableStatus)
 		}
 		return out
@@ -135,12 +136,12 @@ func answerOutOfTime(ctx context.Context, next graphql.OperationHandler) graphql
 				markUnavailable(ctx)
 				return &graphql.Response{Errors: gqlerror.List{{
 					Message:    "the database is not answering; try again shortly",
-					Extensions: map[string]any{"code": "SERVICE_UNAVAILABLE"},
+					Extensions: map[string]any{"code": apierr.Unavailable},
 				}}}
 			}
 			return &graphql.Response{Errors: gqlerror.List{{
 				Message:    "the request ran out of time before it could run; try again",
-				Extensions: map[string]any{"code": "TIMEOUT"},
+				Extensions: map[string]any{"code": apierr.Timeout},
 			}}}
 		}
 		return responses(ctx)
@@ -163,20 +164,20 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 			// check it here so that the answer is like every other refusal.
 			q, err := url.ParseQuery(r.URL.RawQuery)
 			if err != nil {
-				writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, "the query string is not valid: "+err.Error())
+				writeError(w, apierr.BadUserInput, "the query string is not valid: "+err.Error())
 				return
 			}
 			if isMutation(q.Get("query"), q.Get("operationName")) {
 				// gqlgen refuses these too, but with a 406 and no code.
 				w.Header().Set("Allow", "POST")
-				writeHTTPError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+				writeError(w, apierr.MethodNotAllowed,
 					"mutations are sent with POST, never GET: a GET must be safe to repeat and to cache")
 				return
 			}
 			for _, p := range []string{"variables", "extensions"} {
 				var obj map[string]any
 				if v := q.Get(p); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
-					writeHTTPError(w, http.StatusBadRequest, graph.CodeBadUserInput, p+" is not a JSON object")
+					writeError(w, apierr.BadUserInput, p+" is not a JSON object")
 					return
 				}
 			}
@@ -184,13 +185,13 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 		case http.MethodPost:
 			mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mediaType != "application/json" {
-				writeHTTPError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+				writeError(w, apierr.UnsupportedMediaType,
 					"send the operation as JSON with Content-Type: application/json, or as a GET query string")
 				return
 			}
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			writeHTTPError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+			writeError(w, apierr.MethodNotAllowed,
 				"use GET for queries or POST with a JSON body")
 			return
 		}
@@ -281,13 +282,4 @@ func isMutation(query, operationName string) bool {
 		op = doc.Operations[0]
 	}
 	return op != nil && op.Operation == ast.Mutation
-}
-
-// writeHTTPError writes a GraphQL-shaped error response for a request refused before execution.
-func writeHTTPError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
-	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"rootsgraph/apierr"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -21,16 +22,16 @@ type introspectionPolicy struct {
 	allowed bool
 }
 
-// codeIntrospectionDisabled is refused before execution like a validation error: 422 for
-// application/json, 400 for application/graphql-response+json.
-const codeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+// An introspection query where it is not allowed is refused before execution like a validation
+// error, with apierr.IntrospectionDisabled: 422 for application/json, 400 for
+// application/graphql-response+json.
 
 var registerCodes sync.Once
 
 // newIntrospectionPolicy returns the policy, registering its error code's HTTP status with
 // gqlgen once per process (gqlgen keeps that table in a plain global map).
 func newIntrospectionPolicy(allowed bool) introspectionPolicy {
-	registerCodes.Do(func() { errcode.RegisterErrorType(codeIntrospectionDisabled, errcode.KindProtocol) })
+	registerCodes.Do(func() { errcode.RegisterErrorType(apierr.IntrospectionDisabled, errcode.KindProtocol) })
 	return introspectionPolicy{allowed: allowed}
 }
 
@@ -50,7 +51,7 @@ func (p introspectionPolicy) MutateOperationContext(_ context.Context, oc *graph
 	}
 	return &gqlerror.Error{
 		Message:    "introspection is disabled on this server; the schema is published in the project's repository",
-		Extensions: map[string]any{"code": codeIntrospectionDisabled},
+		Extensions: map[string]any{"code": apierr.IntrospectionDisabled},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"rootsgraph/apierr"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -39,19 +40,8 @@ var defaultLimits = limits{
 	maxCost:       25_000_000,
 }
 
-// Error codes of refused operations. Each is refused before execution with a non-200 status (422
-// for application/json, 400 for application/graphql-response+json).
-const (
-	codeTooDeep        = "QUERY_TOO_DEEP"
-	codeTooManyAliases = "TOO_MANY_ALIASES"
-	codeTooManyRoots   = "TOO_MANY_ROOT_FIELDS"
-	codeTooManyDirs    = "TOO_MANY_DIRECTIVES"
-	codeTooManyFields  = "TOO_MANY_FIELDS"
-	// codeTooComplex is the code gqlgen's complexity limit gives.
-	codeTooComplex = "COMPLEXITY_LIMIT_EXCEEDED"
-	codeTooLarge   = "REQUEST_TOO_LARGE"
-)
-
+// Refused operations answer with apierr's limit codes, before execution and with a non-200
+// status (422 for application/json, 400 for application/graphql-response+json).
 // operationLimits refuses operations that are too deep, too wide or too decorated.
 type operationLimits struct{ l limits }
 
@@ -75,15 +65,15 @@ func (o operationLimits) MutateOperationContext(_ context.Context, oc *graphql.O
 	}
 	switch {
 	case m.fields > o.l.maxFields:
-		return refuse(codeTooManyFields, "the operation selects %d fields once its fragments are expanded; at most %d are allowed", m.fields, o.l.maxFields)
+		return refuse(apierr.TooManyFields, "the operation selects %d fields once its fragments are expanded; at most %d are allowed", m.fields, o.l.maxFields)
 	case m.depth > o.l.maxDepth:
-		return refuse(codeTooDeep, "the operation nests %d levels deep; at most %d are allowed", m.depth, o.l.maxDepth)
+		return refuse(apierr.QueryTooDeep, "the operation nests %d levels deep; at most %d are allowed", m.depth, o.l.maxDepth)
 	case m.aliases > o.l.maxAliases:
-		return refuse(codeTooManyAliases, "the operation uses %d aliases; at most %d are allowed", m.aliases, o.l.maxAliases)
+		return refuse(apierr.TooManyAliases, "the operation uses %d aliases; at most %d are allowed", m.aliases, o.l.maxAliases)
 	case roots > o.l.maxRootFields:
-		return refuse(codeTooManyRoots, "the operation asks for %d root fields; at most %d are allowed: split it", roots, o.l.maxRootFields)
+		return refuse(apierr.TooManyRootFields, "the operation asks for %d root fields; at most %d are allowed: split it", roots, o.l.maxRootFields)
 	case m.directives > o.l.maxDirectives:
-		return refuse(codeTooManyDirs, "the operation uses %d directives; at most %d are allowed", m.directives, o.l.maxDirectives)
+		return refuse(apierr.TooManyDirectives, "the operation uses %d directives; at most %d are allowed", m.directives, o.l.maxDirectives)
 	}
 	return nil
 }
@@ -147,7 +137,7 @@ var registerLimitCodes = func() func() {
 			return
 		}
 		done = true
-		for _, c := range []string{codeTooDeep, codeTooManyAliases, codeTooManyRoots, codeTooManyDirs, codeTooManyFields, codeTooComplex} {
+		for _, c := range []string{apierr.QueryTooDeep, apierr.TooManyAliases, apierr.TooManyRootFields, apierr.TooManyDirectives, apierr.TooManyFields, apierr.ComplexityLimitExceeded} {
 			errcode.RegisterErrorType(c, errcode.KindProtocol)
 		}
 	}
@@ -251,22 +241,22 @@ func costInExtensions(ctx context.Context, next graphql.ResponseHandler) *graphq
 func withBodyLimit(maxBytes int64, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if int64(len(r.URL.RawQuery)) > maxBytes {
-			writeHTTPError(w, http.StatusRequestEntityTooLarge, codeTooLarge,
+			writeError(w, apierr.RequestTooLarge,
 				fmt.Sprintf("the query string is over %d bytes: send the operation in a POST body, or use a persisted query", maxBytes))
 			return
 		}
 		if r.Body != nil && r.Method == http.MethodPost {
 			if r.ContentLength > maxBytes {
-				writeHTTPError(w, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
+				writeError(w, apierr.RequestTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
 				return
 			}
 			body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 			if err != nil {
-				writeHTTPError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+				writeError(w, apierr.BadRequest, "the request body could not be read")
 				return
 			}
 			if int64(len(body)) > maxBytes {
-				writeHTTPError(w, http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
+				writeError(w, apierr.RequestTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

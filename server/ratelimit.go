@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"golang.org/x/time/rate"
 
+	"rootsgraph/apierr"
 	"rootsgraph/store"
 )
 
@@ -165,7 +166,7 @@ func withClients(l *rateLimiter, keys *keyRing, h http.Handler) http.Handler {
 				}
 				id, known, err := keys.lookup(r.Context(), token, mayRead)
 				if err != nil {
-					refuse(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the database did not answer: try again in a moment")
+					refuse(w, apierr.Unavailable, "the database did not answer: try again in a moment")
 					return "", false, false
 				}
 				return id, known, true
@@ -185,7 +186,7 @@ func withClients(l *rateLimiter, keys *keyRing, h http.Handler) http.Handler {
 				}
 				if !known {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="roots-graph"`)
-					refuse(w, http.StatusUnauthorized, "UNAUTHENTICATED",
+					refuse(w, apierr.Unauthenticated,
 						"the Authorization header does not hold a live API key (unknown, revoked or malformed): send \"Authorization: Bearer <key>\" with a key from `go run ./server keys create`, or no Authorization header for public reads")
 					return
 				}
@@ -206,11 +207,11 @@ func withClients(l *rateLimiter, keys *keyRing, h http.Handler) http.Handler {
 func tooMany(w http.ResponseWriter, wait time.Duration) {
 	secs := max(int(math.Ceil(wait.Seconds())), 1)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	refuse(w, http.StatusTooManyRequests, "RATE_LIMITED", fmt.Sprintf("too many requests from this client; try again in %d s", secs))
+	refuse(w, apierr.RateLimited, fmt.Sprintf("too many requests from this client; try again in %d s", secs))
 }
 
 // refuse answers a request that was turned away before any work: never to be stored by a cache.
-func refuse(w http.ResponseWriter, status int, code, message string) {
+func refuse(w http.ResponseWriter, code, message string) {
 	w.Header().Set("Cache-Control", "no-store")
-	writeHTTPError(w, status, code, message)
+	writeError(w, code, message)
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"rootsgraph/apierr"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -264,7 +265,7 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.Body != nil {
 			b, err := io.ReadAll(r.Body)
 			if err != nil {
-				writeHTTPError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+				writeError(w, apierr.BadRequest, "the request body could not be read")
 				return
 			}
 			body = b
@@ -332,5 +333,5 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 func writeTimeout(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": nil,
-		"errors": []map[string]any{{"message": "the request was cancelled or ran out of time", "extensions": map[string]any{"code": "TIMEOUT"}}}})
+		"errors": []map[string]any{{"message": "the request was cancelled or ran out of time", "extensions": map[string]any{"code": apierr.Timeout}}}})
 }

@@ -31,12 +31,12 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts ser
 	}
 	mux.Handle("/graphql", m.instrument("graphql", withSpecStatus(withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
 		withResponseCache(cache, withCredentials(s, withLoaders(newGraphQLHandler(logger, resolver, opts))))))))))
-	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver))))
-	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver))))
-	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver))))
+	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver, logger))))
+	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver, logger))))
+	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver, logger))))
 	// Exports stream, so they are not buffered for an ETag.
 	exported := func(f exportFormat) http.Handler {
-		return withLoaders(handleExport(resolver, f))
+		return withLoaders(handleExport(resolver, logger, f))
 	}
 	mux.Handle("GET /export/network.graphml", exported(graphML))
 	mux.Handle("GET /export/network.gexf", exported(gexf))

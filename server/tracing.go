@@ -27,6 +27,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.30.0"
 	"go.opentelemetry.io/otel/trace"
 
+	"rootsgraph/apierr"
 	"rootsgraph/loaders"
 )
 
@@ -223,7 +224,7 @@ func (g graphqlTracing) InterceptResponse(ctx context.Context, next graphql.Resp
 	if resp != nil && len(resp.Errors) > 0 {
 		span.SetAttributes(attribute.Int("graphql.errors", len(resp.Errors)))
 		for _, e := range resp.Errors {
-			if code, _ := e.Extensions["code"].(string); code == "INTERNAL_SERVER_ERROR" || code == "SERVICE_UNAVAILABLE" || code == "TIMEOUT" {
+			if code, _ := e.Extensions["code"].(string); code == apierr.Internal || code == apierr.Unavailable || code == apierr.Timeout {
 				span.SetStatus(codes.Error, code)
 				break
 			}

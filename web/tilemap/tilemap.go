@@ -1,4 +1,8 @@
-package main
+// Package tilemap draws a tile-grid map of the US states, DC, the inhabited territories and the
+// Canadian provinces and territories as an accessible SVG: one square per place, shaded by a
+// value, labelled, with a legend, a <title> and a text summary for screen readers. It needs
+// neither HTTP nor a database; server's GET /coverage.svg draws coverage with it.
+package tilemap
 
 import (
 	"bytes"
@@ -13,8 +17,8 @@ import (
 	"strings"
 )
 
-// tileValue is one state's or province's value on the map.
-type tileValue struct {
+// Value is one state's or province's value on the map.
+type Value struct {
 	Code  string // USPS / Canada Post code, e.g. "NY", "QC"
 	Name  string // e.g. "New York"
 	Value int
@@ -23,7 +27,7 @@ type tileValue struct {
 // tilePlace is one square of the tile grid.
 type tilePlace struct {
 	Code string
-	Name string // used when the caller's tileValue has no name, and for places with no data
+	Name string // used when the caller's Value has no name, and for places with no data
 	Col  int
 	Row  int
 }
@@ -221,7 +225,7 @@ type mapTile struct {
 	known bool // false: the place is missing from values and is drawn as "no data"
 }
 
-// renderTileMap writes an SVG tile-grid map of tileGrid's places, each square shaded by its value
+// Render writes an SVG tile-grid map of tileGrid's places, each square shaded by its value
 // in values and labelled with its code and value, with a visible title, a legend of the classes and
 // a text summary for screen readers. Codes are matched case-insensitively; a place missing from
 // values is drawn hatched as "no data", a code not on the grid is ignored, and when a code repeats
@@ -232,8 +236,8 @@ type mapTile struct {
 // image (role="img", labelled by its leading <title> and <desc>), escapes all caller text, and is
 // byte-for-byte the same for the same arguments. Ids carry a hash of the arguments so that several
 // different maps can be inlined in one page.
-func renderTileMap(w io.Writer, title, measure string, values []tileValue) error {
-	byCode := make(map[string]tileValue, len(values))
+func Render(w io.Writer, title, measure string, values []Value) error {
+	byCode := make(map[string]Value, len(values))
 	for _, v := range values {
 		byCode[strings.ToUpper(strings.TrimSpace(v.Code))] = v
 	}
@@ -471,7 +475,7 @@ func fitTitle(title string, width float64) (string, float64) {
 
 // tileMapID returns an id prefix that is the same for the same arguments and, in practice,
 // different for different ones, so that the ids of maps inlined in one page do not collide.
-func tileMapID(title, measure string, values []tileValue) string {
+func tileMapID(title, measure string, values []Value) string {
 	h := fnv.New32a()
 	fmt.Fprintf(h, "%q %q", title, measure)
 	for _, v := range values {

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"rootsgraph/apierr"
 	"rootsgraph/dataset"
 	"rootsgraph/graph/model"
 	"rootsgraph/store"
@@ -27,7 +28,7 @@ type fieldErrors []*gqlerror.Error
 func (e *fieldErrors) add(field, format string, args ...any) {
 	*e = append(*e, &gqlerror.Error{
 		Message:    field + ": " + fmt.Sprintf(format, args...),
-		Extensions: map[string]any{"code": CodeBadUserInput, "field": field},
+		Extensions: map[string]any{"code": apierr.BadUserInput, "field": field},
 	})
 }
 
@@ -165,14 +166,14 @@ func current[T any, P interface {
 	}
 	if len(docs) == 0 {
 		return nil, &gqlerror.Error{Message: fmt.Sprintf("no record has the id %q", id),
-			Extensions: map[string]any{"code": CodeNotFound}}
+			Extensions: map[string]any{"code": apierr.NotFound}}
 	}
 	if version != nil {
 		if v := docs[0].GetVersion(); v != *version {
 			return nil, &gqlerror.Error{
 				Message: fmt.Sprintf("%s is at version %d, not %d: someone changed it since you read it; read it again and reapply your change",
 					id, v, *version),
-				Extensions: map[string]any{"code": CodeConflict},
+				Extensions: map[string]any{"code": apierr.Conflict},
 			}
 		}
 	}

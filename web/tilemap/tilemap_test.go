@@ -1,4 +1,4 @@
-package main
+package tilemap
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 
 // sampleTileValues has a clear top three, zeros, a lower-case code, a code not on the grid and no
 // value at all for Yukon, Nunavut or Guam.
-var sampleTileValues = []tileValue{
+var sampleTileValues = []Value{
 	{Code: "CA", Name: "California", Value: 13},
 	{Code: "ny", Name: "New York", Value: 9},
 	{Code: "TX", Name: "Texas", Value: 7},
@@ -27,7 +27,7 @@ func TestTileMap(t *testing.T) {
 	tests := []struct {
 		name           string
 		title, measure string
-		values         []tileValue
+		values         []Value
 		check          func(t *testing.T, out []byte, svg *svgNode)
 	}{
 		{
@@ -134,7 +134,7 @@ func TestTileMap(t *testing.T) {
 		},
 		{
 			name: "LabelsContrastWithTheirTiles", measure: "organizations",
-			values: []tileValue{{Code: "CA", Value: 16}, {Code: "NY", Value: 12}, {Code: "TX", Value: 8}, {Code: "NM", Value: 4}, {Code: "WA"}},
+			values: []Value{{Code: "CA", Value: 16}, {Code: "NY", Value: 12}, {Code: "TX", Value: 8}, {Code: "NM", Value: 4}, {Code: "WA"}},
 			check: func(t *testing.T, _ []byte, svg *svgNode) {
 				for code, tile := range mapTiles(t, svg) {
 					if strings.HasPrefix(tile.fill, "url(") {
@@ -163,7 +163,7 @@ func TestTileMap(t *testing.T) {
 			},
 		},
 		{
-			name: "SaysWhenNothingIsAboveZero", measure: "events", values: []tileValue{{Code: "CA"}},
+			name: "SaysWhenNothingIsAboveZero", measure: "events", values: []Value{{Code: "CA"}},
 			check: func(t *testing.T, _ []byte, svg *svgNode) {
 				desc := svg.children[1].text
 				for _, want := range []string{"No place has any events.", "1 place has none.", "68 places have no data."} {
@@ -174,7 +174,7 @@ func TestTileMap(t *testing.T) {
 			},
 		},
 		{
-			name: "AbbreviatesBigValuesOnTilesOnly", measure: "members", values: []tileValue{{Code: "CA", Name: "California", Value: 123456}, {Code: "NY", Value: 9999}},
+			name: "AbbreviatesBigValuesOnTilesOnly", measure: "members", values: []Value{{Code: "CA", Name: "California", Value: 123456}, {Code: "NY", Value: 9999}},
 			check: func(t *testing.T, _ []byte, svg *svgNode) {
 				tiles := mapTiles(t, svg)
 				if got, want := tiles["CA"].value, "123k"; got != want {
@@ -253,7 +253,7 @@ func TestTileMapLegend(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			values := []tileValue{{Code: "CA", Value: tt.maxValue}, {Code: "NY", Value: 0}}
+			values := []Value{{Code: "CA", Value: tt.maxValue}, {Code: "NY", Value: 0}}
 			svg := parseSVG(t, renderTileMapForTest(t, "Map", "organizations", values))
 			legend := legendSwatches(t, svg)
 			var got []string
@@ -304,11 +304,11 @@ func TestTileMapGrid(t *testing.T) {
 }
 
 // renderTileMapForTest renders a map, failing the test on an error.
-func renderTileMapForTest(t *testing.T, title, measure string, values []tileValue) []byte {
+func renderTileMapForTest(t *testing.T, title, measure string, values []Value) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := renderTileMap(&b, title, measure, values); err != nil {
-		t.Fatalf("renderTileMap: %v", err)
+	if err := Render(&b, title, measure, values); err != nil {
+		t.Fatalf("Render: %v", err)
 	}
 	return b.Bytes()
 }

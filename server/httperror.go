@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"rootsgraph/apierr"
+)
+
+// The one HTTP error writer: every answer made outside GraphQL's own (a request refused before
+// execution, a REST layer's or an export's failure) is GraphQL-shaped, with apierr's code and the
+// status apierr gives it.
+
+// writeError answers with code and a message that says what to do.
+func writeError(w http.ResponseWriter, code, message string) {
+	writeAnswer(w, apierr.Answer{Code: code, Message: message}, "")
+}
+
+// writeAnswer writes an answer, naming its field and, for an internal error, the request id
+// that its log line carries.
+func writeAnswer(w http.ResponseWriter, a apierr.Answer, requestID string) {
+	ext := map[string]any{"code": a.Code}
+	if a.Field != "" {
+		ext["field"] = a.Field
+	}
+	if a.Internal && requestID != "" {
+		ext["requestId"] = requestID
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(apierr.Status(a.Code))
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": a.Message, "extensions": ext}}})
+}
+
+// writeResolverError answers a failed read of a REST layer or an export as the GraphQL presenter
+// would answer it: bad input with its own code and message; a timeout, an outage or a missing
+// record as apierr maps them; anything else as INTERNAL_SERVER_ERROR, logged with the request id.
+// It returns false, writing nothing, when err is nil.
+func writeResolverError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) bool {
+	if err == nil {
+		return false
+	}
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+		// Made by the resolvers for the user (badInput and the field errors).
+		code, _ := gqlErr.Extensions["code"].(string)
+		if code == "" {
+			code = apierr.BadUserInput
+		}
+		field, _ := gqlErr.Extensions["field"].(string)
+		writeAnswer(w, apierr.Answer{Code: code, Message: gqlErr.Message, Field: field}, "")
+		return true
+	}
+	ctx := r.Context()
+	a := apierr.Of(ctx, err)
+	id := requestID(ctx)
+	if a.Internal {
+		logger.ErrorContext(ctx, "request error", "request_id", id, "path", r.URL.Path, "err", err)
+	}
+	writeAnswer(w, a, id)
+	return true
+}

@@ -2445,103 +2445,387 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../schema.graphqls", Input: `"""
-Roots Graph: the It Takes Roots coalition's alliances, member organizations, states and provinces,
-mobilizations and Resistance Hubs, as one graph.
-
-Every record says where its facts come from (` + "`" + `sources` + "`" + `) and whether it is sample data (` + "`" + `sample` + "`" + `).
-Lists that can grow are Relay connections: ask for ` + "`" + `first` + "`" + ` items (at most 100, 20 when omitted) and
-pass a page's ` + "`" + `pageInfo.endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one; or page backwards with ` + "`" + `last` + "`" + ` and
-` + "`" + `before` + "`" + `. Lists of organizations, hubs and events take a ` + "`" + `filter` + "`" + ` (its fields combine with AND, a
-list means any of its values) and an ` + "`" + `orderBy` + "`" + `; ` + "`" + `totalCount` + "`" + ` counts what the filter matches.
-"""
-schema {
-  query: Query
-  mutation: Mutation
-}
-
-extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
-
-"A calendar date in ISO 8601 form, ` + "`" + `YYYY-MM-DD` + "`" + `."
-scalar Date
-
-"An instant in RFC 3339 form, in UTC, for example ` + "`" + `2017-04-29T12:00:00Z` + "`" + `."
-scalar DateTime
-
-"A JSON object, as stored: the audit trail's copies of records before and after a change."
-scalar JSON
-
-"An object with a global id that ` + "`" + `node(id:)` + "`" + ` resolves. Ids are stable: the same after a re-import."
-interface Node {
-  "The global id, ` + "`" + `<type>:<slug>` + "`" + ` (for states ` + "`" + `state:<code>` + "`" + `)."
+	{Name: "../schema/alliance.graphqls", Input: `"One of the four anchor alliances of It Takes Roots."
+type Alliance implements Node @key(fields: "id") {
   id: ID!
+  slug: String!
+  name: String!
+  acronym: String
+  description: String
+  "Member organizations of this alliance, by name."
+  members(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  "The states and provinces its member organizations are in, by name."
+  states: [State!]!
+  "Events this alliance organized or took part in (both when ` + "`" + `role` + "`" + ` is omitted), by start date."
+  events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  "Its parts in events, each role with its sources (see ` + "`" + `Organization.participations` + "`" + `)."
+  participations: [Participation!]!
+  "Other alliances that list this one as a member, with their sources and dates."
+  memberships: [Membership!]!
+  "Alliances that this one lists as members (an alliance of alliances), by name."
+  memberAlliances: [Alliance!]!
+  sources: [Source!]!
+  sample: Boolean!
+  "How many times the record was written (from 1). A change names the version it read."
+  version: Int!
 }
 
-type Query {
-  "Any object by its global id, or null when there is none."
-  node(id: ID!): Node
-  "Objects by global id, in the order asked, with null where an id names nothing."
-  nodes(ids: [ID!]!): [Node]!
+type AllianceConnection {
+  edges: [AllianceEdge!]!
+  pageInfo: PageInfo!
+  "How many alliances match, across all pages."
+  totalCount: Int!
+}
 
-  "One alliance, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
-  alliance(id: ID, slug: String): Alliance
-  "One organization, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
-  organization(id: ID, slug: String): Organization
-  "One state or province, by ` + "`" + `id` + "`" + `, by postal ` + "`" + `code` + "`" + ` (for example ` + "`" + `NY` + "`" + `, ` + "`" + `QC` + "`" + `) or by ` + "`" + `slug` + "`" + ` (give exactly one)."
-  state(id: ID, code: String, slug: String): State
-  "One event, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
-  event(id: ID, slug: String): Event
-  "One Resistance Hub, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
-  hub(id: ID, slug: String): Hub
-
-  "The anchor alliances, by name."
-  alliances(first: Int, after: String, last: Int, before: String): AllianceConnection!
-  "Member organizations, partners and the coalition itself, by name."
-  organizations(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
-  "US states, DC, territories and Canadian provinces and territories, by name."
-  states(first: Int, after: String, last: Int, before: String): StateConnection!
-  "Mobilizations, by start date."
-  events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
-  "Resistance Hubs, by name."
-  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
-
-  """
-  How many organizations, hubs and events there are per value of a dimension: one bucket for every
-  value of the dimension's whole domain (every state and province, every alliance, ...), zeros
-  included, so that gaps show. Counted in the database.
-  """
-  coverage(dimension: CoverageDimension!, filter: CoverageFilter): [CoverageBucket!]!
-  "The states and provinces with no member organization or no Resistance Hub (matching the filter)."
-  coverageGaps(filter: CoverageFilter): [CoverageGap!]!
-
-  """
-  The neighbourhood of some records in the coalition's network, breadth first to ` + "`" + `depth` + "`" + ` hops (at
-  most 4) along the edge kinds in ` + "`" + `via` + "`" + `, keeping at most ` + "`" + `limit` + "`" + ` nodes (at most 2000; ` + "`" + `truncated` + "`" + `
-  says when the limit cut it short). Nodes are organizations and alliances unless ` + "`" + `include` + "`" + ` lists
-  the kinds wanted; asking ` + "`" + `via` + "`" + ` for the edges that reach events or hubs includes them too.
-  """
-  network(from: [ID!]!, depth: Int = 1, via: [EdgeKind!], include: [NetworkNodeKind!], limit: Int = 200): Network!
-  """
-  One shortest path between two records (bidirectional search), or null when there is none within
-  ` + "`" + `maxDepth` + "`" + ` hops (at most 8).
-  """
-  path(from: ID!, to: ID!, via: [EdgeKind!], include: [NetworkNodeKind!], maxDepth: Int = 6): NetworkPath
-  """
-  Measures of the whole network, or of the organizations the filter keeps (with every alliance,
-  event and hub included, except that ` + "`" + `sample` + "`" + ` keeps or drops those too): degree and exact betweenness centrality per node, and connected
-  components. ` + "`" + `top` + "`" + ` limits the nodes listed, by betweenness.
-  """
-  networkMeasures(via: [EdgeKind!], include: [NetworkNodeKind!], filter: OrganizationFilter, top: Int = 20): NetworkMeasures!
-
-  """
-  The audit trail, newest first: every document written by a mutation or an import, with who
-  (the API key's name), what, when, and the document before and after. Admins only.
-  """
-  auditLog(filter: AuditFilter, first: Int, after: String): AuditEntryConnection!
+type AllianceEdge {
+  cursor: String!
+  node: Alliance!
 }
 
 """
+An alliance's listing of an organization (or of another alliance) as its member, with who says so
+and when. It means "listed as a member at the sources' dates", not "a member today": groups join,
+leave, merge and close, and no source here is a current roster.
+"""
+type Membership {
+  alliance: Alliance!
+  "The latest of the sources' dates (` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `): the member was listed then. Null when no source gives a date."
+  asOf: String
+  "The sources of this membership, as recorded; empty when it was recorded without its own (then the record's ` + "`" + `sources` + "`" + ` stand for it)."
+  sources: [Source!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/audit.graphqls", Input: `"One document written by a change."
+type AuditEntry {
+  id: ID!
+  "The change it belongs to: a mutation with the records it brought up to date, or an import."
+  operation: ID!
+  at: DateTime!
+  "The name of the API key (or ` + "`" + `cli:<user>` + "`" + ` for the command line)."
+  actor: String!
+  role: String!
+  "The mutation (` + "`" + `updateOrganization` + "`" + `, ...) or ` + "`" + `import` + "`" + `."
+  action: String!
+  requestId: String
+  "The id of the record written."
+  entity: ID!
+  "The record before the change; null when it was created."
+  before: JSON
+  "The record after the change; null when it was deleted."
+  after: JSON
+}
+
+"Narrows the audit trail. Fields combine with AND."
+input AuditFilter {
+  actor: String
+  action: String
+  "The id of a record: its history."
+  entity: ID
+  operation: ID
+  "Entries at or after this instant."
+  from: DateTime
+  "Entries at or before this instant."
+  to: DateTime
+}
+
+type AuditEntryConnection {
+  edges: [AuditEntryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AuditEntryEdge {
+  cursor: String!
+  node: AuditEntry!
+}
+`, BuiltIn: false},
+	{Name: "../schema/coverage.graphqls", Input: `"What coverage is counted by."
+enum CoverageDimension {
+  "Every US state, DC, territory and Canadian province and territory."
+  STATE
+  "The four alliances."
+  ALLIANCE
+  "The communities organizations come from."
+  COMMUNITY
+  "The issues organizations work on."
+  ISSUE
+  "Census regions and regions of Canada."
+  REGION
+  "Countries."
+  COUNTRY
+}
+
+"""
+Narrows what coverage counts. Each measure applies the fields it can: alliances, community and
+issue narrow organizations and hubs (through their hosts) but not events, so with any of them the
+events count is null.
+"""
+input CoverageFilter {
+  alliances: [ID!]
+  states: [String!]
+  country: [String!]
+  region: [String!]
+  community: [Community!]
+  issue: [Issue!]
+  sample: Boolean
+}
+
+"One value of a coverage dimension and what it holds."
+type CoverageBucket {
+  "The value: a state code, an alliance id, an enum value, a region or a country code."
+  key: String!
+  "The value in words."
+  label: String!
+  "The state or province, for the STATE dimension."
+  state: State
+  "The alliance, for the ALLIANCE dimension."
+  alliance: Alliance
+  organizations: Int!
+  "Hubs in this bucket; for COMMUNITY and ISSUE, hubs whose hosts are in it."
+  hubs: Int!
+  "Events in this bucket, or null where events cannot be counted by it (COMMUNITY, ISSUE, or a filter events do not have)."
+  events: Int
+}
+
+"A state or province where coverage is missing."
+type CoverageGap {
+  state: State!
+  organizations: Int!
+  hubs: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/event.graphqls", Input: `"What kind of mobilization an event is."
+enum EventKind {
+  MARCH
+  CONFERENCE
+  CARAVAN
+  MOBILIZATION
+}
+
+"How an organization or alliance took part in an event."
+enum EventRole {
+  ORGANIZER
+  PARTICIPANT
+}
+
+"How a record took part in an event, as its sources say."
+enum ParticipationRole {
+  "Organized, convened or led the event or its delegation."
+  ORGANIZER
+  "Took part: a delegate's group, a collaborator, a speaker's group."
+  PARTICIPANT
+  "Hosted a stop or a gathering of the event (hosts are among the event's participants)."
+  HOST
+}
+
+"A record's part in an event in one role, with the sources that give it."
+type Participation {
+  event: Event!
+  role: ParticipationRole!
+  "The sources of this part; empty when it was recorded without its own (then the record's ` + "`" + `sources` + "`" + ` stand for it)."
+  sources: [Source!]!
+}
+
+"Who organized or took part in an event: an organization or an alliance."
+union Actor = Organization | Alliance
+
+"A mobilization the coalition organized or took part in."
+type Event implements Node @key(fields: "id") {
+  id: ID!
+  slug: String!
+  name: String!
+  kind: EventKind!
+  startDate: Date!
+  endDate: Date!
+  "Where it took place, in words."
+  place: String!
+  city: String
+  "The state or province it took place in, when in the US or Canada."
+  state: State
+  "ISO 3166-1 alpha-2 country code."
+  country: String!
+  lat: Float
+  lng: Float
+  description: String
+  "Organizations and alliances that organized it, by name."
+  organizers(first: Int, after: String, last: Int, before: String): ActorConnection!
+  "Organizations and alliances that took part in it, by name."
+  participants(first: Int, after: String, last: Int, before: String): ActorConnection!
+  "Resistance Hubs that mobilized for it, by name."
+  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
+  sources: [Source!]!
+  sample: Boolean!
+  "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
+  version: Int!
+  "Archived records drop out of every list, but stay readable by id and slug."
+  archived: Boolean!
+  archivedAt: DateTime
+}
+
+type EventConnection {
+  edges: [EventEdge!]!
+  pageInfo: PageInfo!
+  "How many events match, across all pages."
+  totalCount: Int!
+}
+
+type EventEdge {
+  cursor: String!
+  node: Event!
+}
+
+type ActorConnection {
+  edges: [ActorEdge!]!
+  pageInfo: PageInfo!
+  "How many organizations and alliances match, across all pages."
+  totalCount: Int!
+}
+
+type ActorEdge {
+  cursor: String!
+  node: Actor!
+}
+
+"What a list of events is sorted by; ties are broken by id."
+enum EventOrderField {
+  START_DATE
+  NAME
+  STATE
+  CREATED
+  UPDATED
+}
+
+input EventOrder {
+  field: EventOrderField! = START_DATE
+  direction: SortDirection! = ASC
+}
+
+"Narrows a list of events."
+input EventFilter {
+  kind: [EventKind!]
+  states: [String!]
+  country: [String!]
+  region: [String!]
+  sample: Boolean
+  search: String
+  "Events that end on or after this date."
+  from: Date
+  "Events that start on or before this date."
+  to: Date
+}
+`, BuiltIn: false},
+	{Name: "../schema/hub.graphqls", Input: `"Whether a Resistance Hub is in a small town or a large city."
+enum HubSetting {
+  SMALL_TOWN
+  LARGE_CITY
+}
+
+"What a Resistance Hub offers."
+enum HubActivity {
+  DIRECT_ACTION_TRAINING
+  VISIONING
+  RAPID_RESPONSE
+  POLITICAL_EDUCATION
+}
+
+"A Resistance Hub: a local place for direct action training, visioning and rapid response."
+type Hub implements Node @key(fields: "id") {
+  id: ID!
+  slug: String!
+  name: String!
+  setting: HubSetting!
+  city: String!
+  state: State!
+  lat: Float!
+  lng: Float!
+  activities: [HubActivity!]!
+  "Organizations that host it, by name."
+  hosts(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  "Events it mobilized for, by start date."
+  events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  sources: [Source!]!
+  sample: Boolean!
+  "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
+  version: Int!
+  "Archived records drop out of every list, but stay readable by id and slug."
+  archived: Boolean!
+  archivedAt: DateTime
+}
+
+type HubConnection {
+  edges: [HubEdge!]!
+  pageInfo: PageInfo!
+  "How many hubs match, across all pages."
+  totalCount: Int!
+}
+
+type HubEdge {
+  cursor: String!
+  node: Hub!
+  "Great-circle distance from the filter's ` + "`" + `near` + "`" + ` point, in kilometres; null without ` + "`" + `near` + "`" + `."
+  distanceKm: Float
+}
+
+"What a list of hubs is sorted by; ties are broken by id."
+enum HubOrderField {
+  NAME
+  STATE
+  CREATED
+  UPDATED
+}
+
+input HubOrder {
+  field: HubOrderField! = NAME
+  direction: SortDirection! = ASC
+}
+
+"""
+Narrows a list of hubs. Alliances, communities and issues are those of the hub's host
+organizations.
+"""
+input HubFilter {
+  setting: [HubSetting!]
+  activity: [HubActivity!]
+  alliances: [ID!]
+  states: [String!]
+  country: [String!]
+  region: [String!]
+  community: [Community!]
+  issue: [Issue!]
+  sample: Boolean
+  search: String
+  "Hubs that lie in the box."
+  within: BoundingBox
+  "Hubs within a great-circle distance of a point, nearest first unless orderBy says otherwise."
+  near: Near
+}
+
+"""
+A box on the map, in degrees. A box whose west edge is east of its east edge (west > east) crosses
+the antimeridian, as a map does when it is panned across the Pacific.
+"""
+input BoundingBox {
+  "Northern latitude, -90 to 90, not below south."
+  north: Float!
+  "Southern latitude, -90 to 90."
+  south: Float!
+  "Eastern longitude, -180 to 180."
+  east: Float!
+  "Western longitude, -180 to 180."
+  west: Float!
+}
+
+"A circle on the globe: everything within radiusKm of a point, by great-circle distance."
+input Near {
+  "Latitude of the centre, -90 to 90."
+  lat: Float!
+  "Longitude of the centre, -180 to 180."
+  lng: Float!
+  "Radius in kilometres, more than 0 and at most 2000."
+  radiusKm: Float!
+}
+`, BuiltIn: false},
+	{Name: "../schema/mutation.graphqls", Input: `"""
 Changes to the data, for curators. Every mutation needs an API key (` + "`" + `Authorization: Bearer KEY` + "`" + `)
 of the curator or admin role; archiving and restoring need an admin key. A request without a valid
 key gets UNAUTHENTICATED, one whose key lacks the role FORBIDDEN, and nothing is written. Each field
@@ -2728,617 +3012,8 @@ input UpdateHubInput {
   sources: [SourceInput!]
   sample: Boolean
 }
-
-"One document written by a change."
-type AuditEntry {
-  id: ID!
-  "The change it belongs to: a mutation with the records it brought up to date, or an import."
-  operation: ID!
-  at: DateTime!
-  "The name of the API key (or ` + "`" + `cli:<user>` + "`" + ` for the command line)."
-  actor: String!
-  role: String!
-  "The mutation (` + "`" + `updateOrganization` + "`" + `, ...) or ` + "`" + `import` + "`" + `."
-  action: String!
-  requestId: String
-  "The id of the record written."
-  entity: ID!
-  "The record before the change; null when it was created."
-  before: JSON
-  "The record after the change; null when it was deleted."
-  after: JSON
-}
-
-"Narrows the audit trail. Fields combine with AND."
-input AuditFilter {
-  actor: String
-  action: String
-  "The id of a record: its history."
-  entity: ID
-  operation: ID
-  "Entries at or after this instant."
-  from: DateTime
-  "Entries at or before this instant."
-  to: DateTime
-}
-
-type AuditEntryConnection {
-  edges: [AuditEntryEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-type AuditEntryEdge {
-  cursor: String!
-  node: AuditEntry!
-}
-
-"Where a record's facts, or one of its edges, come from, and when the source said so."
-type Source @shareable {
-  title: String!
-  url: String
-  "The date the source shows or implies: ` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `; null when it gives none."
-  date: String
-  "True when ` + "`" + `date` + "`" + ` is approximate: the source implies it, or covers a span that it begins."
-  dateApproximate: Boolean!
-}
-
-"""
-An alliance's listing of an organization (or of another alliance) as its member, with who says so
-and when. It means "listed as a member at the sources' dates", not "a member today": groups join,
-leave, merge and close, and no source here is a current roster.
-"""
-type Membership {
-  alliance: Alliance!
-  "The latest of the sources' dates (` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `): the member was listed then. Null when no source gives a date."
-  asOf: String
-  "The sources of this membership, as recorded; empty when it was recorded without its own (then the record's ` + "`" + `sources` + "`" + ` stand for it)."
-  sources: [Source!]!
-}
-
-"How a record took part in an event, as its sources say."
-enum ParticipationRole {
-  "Organized, convened or led the event or its delegation."
-  ORGANIZER
-  "Took part: a delegate's group, a collaborator, a speaker's group."
-  PARTICIPANT
-  "Hosted a stop or a gathering of the event (hosts are among the event's participants)."
-  HOST
-}
-
-"A record's part in an event in one role, with the sources that give it."
-type Participation {
-  event: Event!
-  role: ParticipationRole!
-  "The sources of this part; empty when it was recorded without its own (then the record's ` + "`" + `sources` + "`" + ` stand for it)."
-  sources: [Source!]!
-}
-
-"Paging state of a connection, as the Relay specification defines it."
-type PageInfo @shareable {
-  hasNextPage: Boolean!
-  hasPreviousPage: Boolean!
-  startCursor: String
-  endCursor: String
-}
-
-"What an organization is within the coalition."
-enum OrganizationKind {
-  "It Takes Roots to Grow the Resistance itself."
-  COALITION
-  "A grassroots member organization of one or more alliances."
-  MEMBER
-  "An organization the coalition works alongside or collaborates with."
-  PARTNER
-  "An organization that sources name as taking part in the coalition's events, and none as a member of one of its alliances."
-  ALLY
-}
-
-"How a partner organization relates to the coalition, in the announcement's words."
-enum PartnerRole {
-  "Works alongside It Takes Roots."
-  WORKS_ALONGSIDE
-  "Collaborates closely with It Takes Roots."
-  COLLABORATES
-}
-
-"Communities the member organizations come from."
-enum Community {
-  INDIGENOUS
-  AFRICAN_AMERICAN
-  LATINO
-  ASIAN
-  PACIFIC_ISLANDER
-  RURAL_WHITE
-}
-
-"Issues the member organizations work on."
-enum Issue {
-  CLIMATE_JUSTICE
-  "Housing and the right to the city."
-  HOUSING
-  IMMIGRANT_RIGHTS
-  LABOR
-  LGBTQ
-  MUSLIM_COMMUNITIES
-  RACIAL_JUSTICE
-  WOMENS_RIGHTS
-  INDIGENOUS_SOVEREIGNTY
-}
-
-"Generations an organization's organizers belong to."
-enum Generation {
-  "Youth organizers."
-  YOUTH
-  "Veteran community leaders."
-  VETERAN
-}
-
-"What kind of place a state-level record is."
-enum StateType {
-  STATE
-  DISTRICT
-  TERRITORY
-  PROVINCE
-}
-
-"What kind of mobilization an event is."
-enum EventKind {
-  MARCH
-  CONFERENCE
-  CARAVAN
-  MOBILIZATION
-}
-
-"How an organization or alliance took part in an event."
-enum EventRole {
-  ORGANIZER
-  PARTICIPANT
-}
-
-"Whether a Resistance Hub is in a small town or a large city."
-enum HubSetting {
-  SMALL_TOWN
-  LARGE_CITY
-}
-
-"What a Resistance Hub offers."
-enum HubActivity {
-  DIRECT_ACTION_TRAINING
-  VISIONING
-  RAPID_RESPONSE
-  POLITICAL_EDUCATION
-}
-
-"One of the four anchor alliances of It Takes Roots."
-type Alliance implements Node @key(fields: "id") {
-  id: ID!
-  slug: String!
-  name: String!
-  acronym: String
-  description: String
-  "Member organizations of this alliance, by name."
-  members(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
-  "The states and provinces its member organizations are in, by name."
-  states: [State!]!
-  "Events this alliance organized or took part in (both when ` + "`" + `role` + "`" + ` is omitted), by start date."
-  events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
-  "Its parts in events, each role with its sources (see ` + "`" + `Organization.participations` + "`" + `)."
-  participations: [Participation!]!
-  "Other alliances that list this one as a member, with their sources and dates."
-  memberships: [Membership!]!
-  "Alliances that this one lists as members (an alliance of alliances), by name."
-  memberAlliances: [Alliance!]!
-  sources: [Source!]!
-  sample: Boolean!
-  "How many times the record was written (from 1). A change names the version it read."
-  version: Int!
-}
-
-"A member organization, a partner, or the coalition itself."
-type Organization implements Node @key(fields: "id") {
-  id: ID!
-  slug: String!
-  "The name as its most recent source spells it."
-  name: String!
-  "Other spellings its sources use; ` + "`" + `search` + "`" + ` finds them too."
-  otherNames: [String!]!
-  kind: OrganizationKind!
-  "For partners: how they relate to the coalition."
-  partnerRole: PartnerRole
-  description: String
-  website: String
-  city: String
-  "The state or province it is based in, when known."
-  state: State
-  lat: Float
-  lng: Float
-  "The alliances that list it as a member, by name."
-  alliances: [Alliance!]!
-  "The same listings with their sources and dates, in the order the record lists them."
-  memberships: [Membership!]!
-  "Organizations it partners with (the relation goes both ways), by name."
-  partners(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
-  "Events it organized or took part in (both when ` + "`" + `role` + "`" + ` is omitted), by start date."
-  events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
-  "Resistance Hubs it hosts, by name."
-  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
-  "Its parts in events, each role with its sources: the events it organized first, then those it took part in, each in the order the record lists them."
-  participations: [Participation!]!
-  communities: [Community!]!
-  issues: [Issue!]!
-  generations: [Generation!]!
-  sources: [Source!]!
-  sample: Boolean!
-  createdAt: DateTime!
-  updatedAt: DateTime!
-  "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
-  version: Int!
-  "Archived records drop out of every list, but stay readable by id and slug."
-  archived: Boolean!
-  archivedAt: DateTime
-}
-
-"A US state, district or territory, or a Canadian province or territory (reference data)."
-type State implements Node @key(fields: "code") {
-  id: ID!
-  "Postal code: USPS for the US, Canada Post for Canada."
-  code: String!
-  slug: String!
-  name: String!
-  "ISO 3166-1 alpha-2 country code: ` + "`" + `US` + "`" + ` or ` + "`" + `CA` + "`" + `."
-  country: String!
-  type: StateType!
-  "Census region (US) or region of Canada."
-  region: String!
-  "Census division (US states and DC only)."
-  division: String
-  "Two-digit FIPS code (US only)."
-  fips: String
-  "Latitude of the approximate centroid."
-  lat: Float!
-  "Longitude of the approximate centroid."
-  lng: Float!
-  "Organizations based here, by name."
-  organizations(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
-  "Resistance Hubs here, by name."
-  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
-  "Events held here, by start date."
-  events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
-  sources: [Source!]!
-  sample: Boolean!
-}
-
-"Who organized or took part in an event: an organization or an alliance."
-union Actor = Organization | Alliance
-
-"A mobilization the coalition organized or took part in."
-type Event implements Node @key(fields: "id") {
-  id: ID!
-  slug: String!
-  name: String!
-  kind: EventKind!
-  startDate: Date!
-  endDate: Date!
-  "Where it took place, in words."
-  place: String!
-  city: String
-  "The state or province it took place in, when in the US or Canada."
-  state: State
-  "ISO 3166-1 alpha-2 country code."
-  country: String!
-  lat: Float
-  lng: Float
-  description: String
-  "Organizations and alliances that organized it, by name."
-  organizers(first: Int, after: String, last: Int, before: String): ActorConnection!
-  "Organizations and alliances that took part in it, by name."
-  participants(first: Int, after: String, last: Int, before: String): ActorConnection!
-  "Resistance Hubs that mobilized for it, by name."
-  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
-  sources: [Source!]!
-  sample: Boolean!
-  "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
-  version: Int!
-  "Archived records drop out of every list, but stay readable by id and slug."
-  archived: Boolean!
-  archivedAt: DateTime
-}
-
-"A Resistance Hub: a local place for direct action training, visioning and rapid response."
-type Hub implements Node @key(fields: "id") {
-  id: ID!
-  slug: String!
-  name: String!
-  setting: HubSetting!
-  city: String!
-  state: State!
-  lat: Float!
-  lng: Float!
-  activities: [HubActivity!]!
-  "Organizations that host it, by name."
-  hosts(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
-  "Events it mobilized for, by start date."
-  events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
-  sources: [Source!]!
-  sample: Boolean!
-  "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
-  version: Int!
-  "Archived records drop out of every list, but stay readable by id and slug."
-  archived: Boolean!
-  archivedAt: DateTime
-}
-
-type AllianceConnection {
-  edges: [AllianceEdge!]!
-  pageInfo: PageInfo!
-  "How many alliances match, across all pages."
-  totalCount: Int!
-}
-
-type AllianceEdge {
-  cursor: String!
-  node: Alliance!
-}
-
-type OrganizationConnection {
-  edges: [OrganizationEdge!]!
-  pageInfo: PageInfo!
-  "How many organizations match, across all pages."
-  totalCount: Int!
-}
-
-type OrganizationEdge {
-  cursor: String!
-  node: Organization!
-  "Great-circle distance from the filter's ` + "`" + `near` + "`" + ` point, in kilometres; null without ` + "`" + `near` + "`" + `."
-  distanceKm: Float
-}
-
-type StateConnection {
-  edges: [StateEdge!]!
-  pageInfo: PageInfo!
-  "How many states and provinces match, across all pages."
-  totalCount: Int!
-}
-
-type StateEdge {
-  cursor: String!
-  node: State!
-}
-
-type EventConnection {
-  edges: [EventEdge!]!
-  pageInfo: PageInfo!
-  "How many events match, across all pages."
-  totalCount: Int!
-}
-
-type EventEdge {
-  cursor: String!
-  node: Event!
-}
-
-type HubConnection {
-  edges: [HubEdge!]!
-  pageInfo: PageInfo!
-  "How many hubs match, across all pages."
-  totalCount: Int!
-}
-
-type HubEdge {
-  cursor: String!
-  node: Hub!
-  "Great-circle distance from the filter's ` + "`" + `near` + "`" + ` point, in kilometres; null without ` + "`" + `near` + "`" + `."
-  distanceKm: Float
-}
-
-type ActorConnection {
-  edges: [ActorEdge!]!
-  pageInfo: PageInfo!
-  "How many organizations and alliances match, across all pages."
-  totalCount: Int!
-}
-
-type ActorEdge {
-  cursor: String!
-  node: Actor!
-}
-
-"Which way a list runs."
-enum SortDirection {
-  ASC
-  DESC
-}
-
-"What a list of organizations is sorted by; ties are broken by id."
-enum OrganizationOrderField {
-  "The name, ignoring case and accents."
-  NAME
-  "The state or province code, then the name; those without a state come last (first when DESC)."
-  STATE
-  CREATED
-  UPDATED
-}
-
-input OrganizationOrder {
-  field: OrganizationOrderField! = NAME
-  direction: SortDirection! = ASC
-}
-
-"What a list of hubs is sorted by; ties are broken by id."
-enum HubOrderField {
-  NAME
-  STATE
-  CREATED
-  UPDATED
-}
-
-input HubOrder {
-  field: HubOrderField! = NAME
-  direction: SortDirection! = ASC
-}
-
-"What a list of events is sorted by; ties are broken by id."
-enum EventOrderField {
-  START_DATE
-  NAME
-  STATE
-  CREATED
-  UPDATED
-}
-
-input EventOrder {
-  field: EventOrderField! = START_DATE
-  direction: SortDirection! = ASC
-}
-
-"""
-Narrows a list of organizations. Fields combine with AND; a list matches any of its values; an
-omitted field does not narrow.
-"""
-input OrganizationFilter {
-  kind: [OrganizationKind!]
-  "Alliance ids, such as ` + "`" + `alliance:climate-justice-alliance` + "`" + `."
-  alliances: [ID!]
-  "State and province postal codes, such as ` + "`" + `NM` + "`" + ` or ` + "`" + `QC` + "`" + `."
-  states: [String!]
-  "ISO 3166-1 alpha-2 country codes: ` + "`" + `US` + "`" + `, ` + "`" + `CA` + "`" + `."
-  country: [String!]
-  "Census regions (US) or regions of Canada, as ` + "`" + `State.region` + "`" + ` spells them."
-  region: [String!]
-  community: [Community!]
-  issue: [Issue!]
-  generation: [Generation!]
-  "True for sample data only, false for facts only."
-  sample: Boolean
-  "Part of the name, ignoring case and accents (1 to 100 characters); matched literally."
-  search: String
-  "Organizations whose coordinates lie in the box (those without coordinates never do)."
-  within: BoundingBox
-  """
-  Organizations within a great-circle distance of a point. Without an orderBy the list is sorted
-  nearest first, and each edge says how far its node is.
-  """
-  near: Near
-}
-
-"""
-Narrows a list of hubs. Alliances, communities and issues are those of the hub's host
-organizations.
-"""
-input HubFilter {
-  setting: [HubSetting!]
-  activity: [HubActivity!]
-  alliances: [ID!]
-  states: [String!]
-  country: [String!]
-  region: [String!]
-  community: [Community!]
-  issue: [Issue!]
-  sample: Boolean
-  search: String
-  "Hubs that lie in the box."
-  within: BoundingBox
-  "Hubs within a great-circle distance of a point, nearest first unless orderBy says otherwise."
-  near: Near
-}
-
-"""
-A box on the map, in degrees. A box whose west edge is east of its east edge (west > east) crosses
-the antimeridian, as a map does when it is panned across the Pacific.
-"""
-input BoundingBox {
-  "Northern latitude, -90 to 90, not below south."
-  north: Float!
-  "Southern latitude, -90 to 90."
-  south: Float!
-  "Eastern longitude, -180 to 180."
-  east: Float!
-  "Western longitude, -180 to 180."
-  west: Float!
-}
-
-"A circle on the globe: everything within radiusKm of a point, by great-circle distance."
-input Near {
-  "Latitude of the centre, -90 to 90."
-  lat: Float!
-  "Longitude of the centre, -180 to 180."
-  lng: Float!
-  "Radius in kilometres, more than 0 and at most 2000."
-  radiusKm: Float!
-}
-
-"Narrows a list of events."
-input EventFilter {
-  kind: [EventKind!]
-  states: [String!]
-  country: [String!]
-  region: [String!]
-  sample: Boolean
-  search: String
-  "Events that end on or after this date."
-  from: Date
-  "Events that start on or before this date."
-  to: Date
-}
-
-"What coverage is counted by."
-enum CoverageDimension {
-  "Every US state, DC, territory and Canadian province and territory."
-  STATE
-  "The four alliances."
-  ALLIANCE
-  "The communities organizations come from."
-  COMMUNITY
-  "The issues organizations work on."
-  ISSUE
-  "Census regions and regions of Canada."
-  REGION
-  "Countries."
-  COUNTRY
-}
-
-"""
-Narrows what coverage counts. Each measure applies the fields it can: alliances, community and
-issue narrow organizations and hubs (through their hosts) but not events, so with any of them the
-events count is null.
-"""
-input CoverageFilter {
-  alliances: [ID!]
-  states: [String!]
-  country: [String!]
-  region: [String!]
-  community: [Community!]
-  issue: [Issue!]
-  sample: Boolean
-}
-
-"One value of a coverage dimension and what it holds."
-type CoverageBucket {
-  "The value: a state code, an alliance id, an enum value, a region or a country code."
-  key: String!
-  "The value in words."
-  label: String!
-  "The state or province, for the STATE dimension."
-  state: State
-  "The alliance, for the ALLIANCE dimension."
-  alliance: Alliance
-  organizations: Int!
-  "Hubs in this bucket; for COMMUNITY and ISSUE, hubs whose hosts are in it."
-  hubs: Int!
-  "Events in this bucket, or null where events cannot be counted by it (COMMUNITY, ISSUE, or a filter events do not have)."
-  events: Int
-}
-
-"A state or province where coverage is missing."
-type CoverageGap {
-  state: State!
-  organizations: Int!
-  hubs: Int!
-}
-
-"What links two records in the network."
+`, BuiltIn: false},
+	{Name: "../schema/network.graphqls", Input: `"What links two records in the network."
 enum EdgeKind {
   "An organization (or an alliance) is listed as a member of an alliance."
   MEMBER_OF
@@ -3431,6 +3106,331 @@ type NodeMeasure {
   betweenness: Float!
   "Index of the node's component in ` + "`" + `components` + "`" + `."
   component: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/organization.graphqls", Input: `"What an organization is within the coalition."
+enum OrganizationKind {
+  "It Takes Roots to Grow the Resistance itself."
+  COALITION
+  "A grassroots member organization of one or more alliances."
+  MEMBER
+  "An organization the coalition works alongside or collaborates with."
+  PARTNER
+  "An organization that sources name as taking part in the coalition's events, and none as a member of one of its alliances."
+  ALLY
+}
+
+"How a partner organization relates to the coalition, in the announcement's words."
+enum PartnerRole {
+  "Works alongside It Takes Roots."
+  WORKS_ALONGSIDE
+  "Collaborates closely with It Takes Roots."
+  COLLABORATES
+}
+
+"Communities the member organizations come from."
+enum Community {
+  INDIGENOUS
+  AFRICAN_AMERICAN
+  LATINO
+  ASIAN
+  PACIFIC_ISLANDER
+  RURAL_WHITE
+}
+
+"Issues the member organizations work on."
+enum Issue {
+  CLIMATE_JUSTICE
+  "Housing and the right to the city."
+  HOUSING
+  IMMIGRANT_RIGHTS
+  LABOR
+  LGBTQ
+  MUSLIM_COMMUNITIES
+  RACIAL_JUSTICE
+  WOMENS_RIGHTS
+  INDIGENOUS_SOVEREIGNTY
+}
+
+"Generations an organization's organizers belong to."
+enum Generation {
+  "Youth organizers."
+  YOUTH
+  "Veteran community leaders."
+  VETERAN
+}
+
+"A member organization, a partner, or the coalition itself."
+type Organization implements Node @key(fields: "id") {
+  id: ID!
+  slug: String!
+  "The name as its most recent source spells it."
+  name: String!
+  "Other spellings its sources use; ` + "`" + `search` + "`" + ` finds them too."
+  otherNames: [String!]!
+  kind: OrganizationKind!
+  "For partners: how they relate to the coalition."
+  partnerRole: PartnerRole
+  description: String
+  website: String
+  city: String
+  "The state or province it is based in, when known."
+  state: State
+  lat: Float
+  lng: Float
+  "The alliances that list it as a member, by name."
+  alliances: [Alliance!]!
+  "The same listings with their sources and dates, in the order the record lists them."
+  memberships: [Membership!]!
+  "Organizations it partners with (the relation goes both ways), by name."
+  partners(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  "Events it organized or took part in (both when ` + "`" + `role` + "`" + ` is omitted), by start date."
+  events(role: EventRole, filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  "Resistance Hubs it hosts, by name."
+  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
+  "Its parts in events, each role with its sources: the events it organized first, then those it took part in, each in the order the record lists them."
+  participations: [Participation!]!
+  communities: [Community!]!
+  issues: [Issue!]!
+  generations: [Generation!]!
+  sources: [Source!]!
+  sample: Boolean!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
+  version: Int!
+  "Archived records drop out of every list, but stay readable by id and slug."
+  archived: Boolean!
+  archivedAt: DateTime
+}
+
+type OrganizationConnection {
+  edges: [OrganizationEdge!]!
+  pageInfo: PageInfo!
+  "How many organizations match, across all pages."
+  totalCount: Int!
+}
+
+type OrganizationEdge {
+  cursor: String!
+  node: Organization!
+  "Great-circle distance from the filter's ` + "`" + `near` + "`" + ` point, in kilometres; null without ` + "`" + `near` + "`" + `."
+  distanceKm: Float
+}
+
+"What a list of organizations is sorted by; ties are broken by id."
+enum OrganizationOrderField {
+  "The name, ignoring case and accents."
+  NAME
+  "The state or province code, then the name; those without a state come last (first when DESC)."
+  STATE
+  CREATED
+  UPDATED
+}
+
+input OrganizationOrder {
+  field: OrganizationOrderField! = NAME
+  direction: SortDirection! = ASC
+}
+
+"""
+Narrows a list of organizations. Fields combine with AND; a list matches any of its values; an
+omitted field does not narrow.
+"""
+input OrganizationFilter {
+  kind: [OrganizationKind!]
+  "Alliance ids, such as ` + "`" + `alliance:climate-justice-alliance` + "`" + `."
+  alliances: [ID!]
+  "State and province postal codes, such as ` + "`" + `NM` + "`" + ` or ` + "`" + `QC` + "`" + `."
+  states: [String!]
+  "ISO 3166-1 alpha-2 country codes: ` + "`" + `US` + "`" + `, ` + "`" + `CA` + "`" + `."
+  country: [String!]
+  "Census regions (US) or regions of Canada, as ` + "`" + `State.region` + "`" + ` spells them."
+  region: [String!]
+  community: [Community!]
+  issue: [Issue!]
+  generation: [Generation!]
+  "True for sample data only, false for facts only."
+  sample: Boolean
+  "Part of the name, ignoring case and accents (1 to 100 characters); matched literally."
+  search: String
+  "Organizations whose coordinates lie in the box (those without coordinates never do)."
+  within: BoundingBox
+  """
+  Organizations within a great-circle distance of a point. Without an orderBy the list is sorted
+  nearest first, and each edge says how far its node is.
+  """
+  near: Near
+}
+`, BuiltIn: false},
+	{Name: "../schema/query.graphqls", Input: `type Query {
+  "Any object by its global id, or null when there is none."
+  node(id: ID!): Node
+  "Objects by global id, in the order asked, with null where an id names nothing."
+  nodes(ids: [ID!]!): [Node]!
+
+  "One alliance, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
+  alliance(id: ID, slug: String): Alliance
+  "One organization, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
+  organization(id: ID, slug: String): Organization
+  "One state or province, by ` + "`" + `id` + "`" + `, by postal ` + "`" + `code` + "`" + ` (for example ` + "`" + `NY` + "`" + `, ` + "`" + `QC` + "`" + `) or by ` + "`" + `slug` + "`" + ` (give exactly one)."
+  state(id: ID, code: String, slug: String): State
+  "One event, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
+  event(id: ID, slug: String): Event
+  "One Resistance Hub, by ` + "`" + `id` + "`" + ` or by ` + "`" + `slug` + "`" + ` (give exactly one)."
+  hub(id: ID, slug: String): Hub
+
+  "The anchor alliances, by name."
+  alliances(first: Int, after: String, last: Int, before: String): AllianceConnection!
+  "Member organizations, partners and the coalition itself, by name."
+  organizations(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  "US states, DC, territories and Canadian provinces and territories, by name."
+  states(first: Int, after: String, last: Int, before: String): StateConnection!
+  "Mobilizations, by start date."
+  events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  "Resistance Hubs, by name."
+  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
+
+  """
+  How many organizations, hubs and events there are per value of a dimension: one bucket for every
+  value of the dimension's whole domain (every state and province, every alliance, ...), zeros
+  included, so that gaps show. Counted in the database.
+  """
+  coverage(dimension: CoverageDimension!, filter: CoverageFilter): [CoverageBucket!]!
+  "The states and provinces with no member organization or no Resistance Hub (matching the filter)."
+  coverageGaps(filter: CoverageFilter): [CoverageGap!]!
+
+  """
+  The neighbourhood of some records in the coalition's network, breadth first to ` + "`" + `depth` + "`" + ` hops (at
+  most 4) along the edge kinds in ` + "`" + `via` + "`" + `, keeping at most ` + "`" + `limit` + "`" + ` nodes (at most 2000; ` + "`" + `truncated` + "`" + `
+  says when the limit cut it short). Nodes are organizations and alliances unless ` + "`" + `include` + "`" + ` lists
+  the kinds wanted; asking ` + "`" + `via` + "`" + ` for the edges that reach events or hubs includes them too.
+  """
+  network(from: [ID!]!, depth: Int = 1, via: [EdgeKind!], include: [NetworkNodeKind!], limit: Int = 200): Network!
+  """
+  One shortest path between two records (bidirectional search), or null when there is none within
+  ` + "`" + `maxDepth` + "`" + ` hops (at most 8).
+  """
+  path(from: ID!, to: ID!, via: [EdgeKind!], include: [NetworkNodeKind!], maxDepth: Int = 6): NetworkPath
+  """
+  Measures of the whole network, or of the organizations the filter keeps (with every alliance,
+  event and hub included, except that ` + "`" + `sample` + "`" + ` keeps or drops those too): degree and exact betweenness centrality per node, and connected
+  components. ` + "`" + `top` + "`" + ` limits the nodes listed, by betweenness.
+  """
+  networkMeasures(via: [EdgeKind!], include: [NetworkNodeKind!], filter: OrganizationFilter, top: Int = 20): NetworkMeasures!
+
+  """
+  The audit trail, newest first: every document written by a mutation or an import, with who
+  (the API key's name), what, when, and the document before and after. Admins only.
+  """
+  auditLog(filter: AuditFilter, first: Int, after: String): AuditEntryConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/schema.graphqls", Input: `"""
+Roots Graph: the It Takes Roots coalition's alliances, member organizations, states and provinces,
+mobilizations and Resistance Hubs, as one graph.
+
+Every record says where its facts come from (` + "`" + `sources` + "`" + `) and whether it is sample data (` + "`" + `sample` + "`" + `).
+Lists that can grow are Relay connections: ask for ` + "`" + `first` + "`" + ` items (at most 100, 20 when omitted) and
+pass a page's ` + "`" + `pageInfo.endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one; or page backwards with ` + "`" + `last` + "`" + ` and
+` + "`" + `before` + "`" + `. Lists of organizations, hubs and events take a ` + "`" + `filter` + "`" + ` (its fields combine with AND, a
+list means any of its values) and an ` + "`" + `orderBy` + "`" + `; ` + "`" + `totalCount` + "`" + ` counts what the filter matches.
+"""
+schema {
+  query: Query
+  mutation: Mutation
+}
+
+extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+
+"A calendar date in ISO 8601 form, ` + "`" + `YYYY-MM-DD` + "`" + `."
+scalar Date
+
+"An instant in RFC 3339 form, in UTC, for example ` + "`" + `2017-04-29T12:00:00Z` + "`" + `."
+scalar DateTime
+
+"A JSON object, as stored: the audit trail's copies of records before and after a change."
+scalar JSON
+
+"An object with a global id that ` + "`" + `node(id:)` + "`" + ` resolves. Ids are stable: the same after a re-import."
+interface Node {
+  "The global id, ` + "`" + `<type>:<slug>` + "`" + ` (for states ` + "`" + `state:<code>` + "`" + `)."
+  id: ID!
+}
+
+"Where a record's facts, or one of its edges, come from, and when the source said so."
+type Source @shareable {
+  title: String!
+  url: String
+  "The date the source shows or implies: ` + "`" + `YYYY` + "`" + `, ` + "`" + `YYYY-MM` + "`" + ` or ` + "`" + `YYYY-MM-DD` + "`" + `; null when it gives none."
+  date: String
+  "True when ` + "`" + `date` + "`" + ` is approximate: the source implies it, or covers a span that it begins."
+  dateApproximate: Boolean!
+}
+
+"Paging state of a connection, as the Relay specification defines it."
+type PageInfo @shareable {
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+}
+
+"Which way a list runs."
+enum SortDirection {
+  ASC
+  DESC
+}
+`, BuiltIn: false},
+	{Name: "../schema/state.graphqls", Input: `"What kind of place a state-level record is."
+enum StateType {
+  STATE
+  DISTRICT
+  TERRITORY
+  PROVINCE
+}
+
+"A US state, district or territory, or a Canadian province or territory (reference data)."
+type State implements Node @key(fields: "code") {
+  id: ID!
+  "Postal code: USPS for the US, Canada Post for Canada."
+  code: String!
+  slug: String!
+  name: String!
+  "ISO 3166-1 alpha-2 country code: ` + "`" + `US` + "`" + ` or ` + "`" + `CA` + "`" + `."
+  country: String!
+  type: StateType!
+  "Census region (US) or region of Canada."
+  region: String!
+  "Census division (US states and DC only)."
+  division: String
+  "Two-digit FIPS code (US only)."
+  fips: String
+  "Latitude of the approximate centroid."
+  lat: Float!
+  "Longitude of the approximate centroid."
+  lng: Float!
+  "Organizations based here, by name."
+  organizations(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  "Resistance Hubs here, by name."
+  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
+  "Events held here, by start date."
+  events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  sources: [Source!]!
+  sample: Boolean!
+}
+
+type StateConnection {
+  edges: [StateEdge!]!
+  pageInfo: PageInfo!
+  "How many states and provinces match, across all pages."
+  totalCount: Int!
+}
+
+type StateEdge {
+  cursor: String!
+  node: State!
 }
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
@@ -18332,7 +18332,7 @@ func (ec *executionContext) _NodeMeasure(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var organizationImplementors = []string{"Organization", "Node", "Actor", "_Entity"}
+var organizationImplementors = []string{"Organization", "Actor", "Node", "_Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -181,12 +182,9 @@ func TestServiceSDL(t *testing.T) {
 		t.Fatal(err)
 	}
 	sdl := svc.Service.SDL
-	schemaFile, err := os.ReadFile("../schema.graphqls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.TrimSpace(sdl) != strings.TrimSpace(string(schemaFile)) {
-		t.Errorf("_service sdl differs from schema.graphqls")
+	schemaFiles := readSchema(t)
+	if strings.TrimSpace(sdl) != strings.TrimSpace(schemaFiles) {
+		t.Errorf("_service sdl differs from schema/*.graphqls")
 	}
 	for _, want := range []string{
 		`@link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])`,
@@ -230,10 +228,7 @@ func TestPartnerSubgraphFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours, err := os.ReadFile("../schema.graphqls")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ours := []byte(readSchema(t))
 	if !strings.Contains(string(fixture), `@link(url: "https://specs.apollo.dev/federation/v2.`) {
 		t.Error("the partner fixture does not @link federation v2")
 	}
@@ -247,4 +242,23 @@ func TestPartnerSubgraphFixture(t *testing.T) {
 			t.Errorf("the partner fixture extends %s by %q, which is not an entity key here", m[1], m[2])
 		}
 	}
+}
+
+// readSchema returns the schema's files (schema/*.graphqls) as gqlgen joins them: in file name
+// order, one after the other.
+func readSchema(t *testing.T) string {
+	t.Helper()
+	names, err := filepath.Glob("../schema/*.graphqls")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("the schema's files: %v (%d found)", err, len(names))
+	}
+	var parts []string
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, string(b))
+	}
+	return strings.Join(parts, "\n")
 }

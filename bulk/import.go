@@ -15,7 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"rootsgraph/dataset"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

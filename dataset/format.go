@@ -10,7 +10,7 @@ package dataset
 import (
 	"slices"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // Source says where a record's facts, or one of its edges, come from, and when.

@@ -1,6 +1,6 @@
 package dataset
 
-import "rootsgraph/graph/model"
+import "rootsgraph/model"
 
 // The functions here turn stored documents back into records of the file format: the exporter
 // writes them, and an update applies its changes to the record of the document it changes, so that

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // Problem is one thing wrong with one record of a data set.

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"slices"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -6,7 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"strings"
 	"sync"
 

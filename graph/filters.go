@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"rootsgraph/dataset"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -4259,7 +4259,7 @@ func (ec *executionContext) field_Alliance_events_args(ctx context.Context, rawA
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
 		func(ctx context.Context, v any) (*model.EventRole, error) {
-			return ec.unmarshalOEventRole2ᚖrootsgraphᚋgraphᚋmodelᚐEventRole(ctx, v)
+			return ec.unmarshalOEventRole2ᚖrootsgraphᚋmodelᚐEventRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4267,7 +4267,7 @@ func (ec *executionContext) field_Alliance_events_args(ctx context.Context, rawA
 	args["role"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.EventFilter, error) {
-			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodelᚐEventFilter(ctx, v)
+			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋmodelᚐEventFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4275,7 +4275,7 @@ func (ec *executionContext) field_Alliance_events_args(ctx context.Context, rawA
 	args["filter"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.EventOrder, error) {
-			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodelᚐEventOrder(ctx, v)
+			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋmodelᚐEventOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4321,7 +4321,7 @@ func (ec *executionContext) field_Alliance_members_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
-			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4329,7 +4329,7 @@ func (ec *executionContext) field_Alliance_members_args(ctx context.Context, raw
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.OrganizationOrder, error) {
-			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationOrder(ctx, v)
+			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋmodelᚐOrganizationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4375,7 +4375,7 @@ func (ec *executionContext) field_Entity_findManyAllianceByIDs_args(ctx context.
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
 		func(ctx context.Context, v any) ([]*model.AllianceByIDsInput, error) {
-			return ec.unmarshalNAllianceByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceByIDsInput(ctx, v)
+			return ec.unmarshalNAllianceByIDsInput2ᚕᚖrootsgraphᚋmodelᚐAllianceByIDsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4389,7 +4389,7 @@ func (ec *executionContext) field_Entity_findManyEventByIDs_args(ctx context.Con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
 		func(ctx context.Context, v any) ([]*model.EventByIDsInput, error) {
-			return ec.unmarshalNEventByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEventByIDsInput(ctx, v)
+			return ec.unmarshalNEventByIDsInput2ᚕᚖrootsgraphᚋmodelᚐEventByIDsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4403,7 +4403,7 @@ func (ec *executionContext) field_Entity_findManyHubByIDs_args(ctx context.Conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
 		func(ctx context.Context, v any) ([]*model.HubByIDsInput, error) {
-			return ec.unmarshalNHubByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐHubByIDsInput(ctx, v)
+			return ec.unmarshalNHubByIDsInput2ᚕᚖrootsgraphᚋmodelᚐHubByIDsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4417,7 +4417,7 @@ func (ec *executionContext) field_Entity_findManyOrganizationByIDs_args(ctx cont
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
 		func(ctx context.Context, v any) ([]*model.OrganizationByIDsInput, error) {
-			return ec.unmarshalNOrganizationByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐOrganizationByIDsInput(ctx, v)
+			return ec.unmarshalNOrganizationByIDsInput2ᚕᚖrootsgraphᚋmodelᚐOrganizationByIDsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4431,7 +4431,7 @@ func (ec *executionContext) field_Entity_findManyStateByCodes_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
 		func(ctx context.Context, v any) ([]*model.StateByCodesInput, error) {
-			return ec.unmarshalNStateByCodesInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐStateByCodesInput(ctx, v)
+			return ec.unmarshalNStateByCodesInput2ᚕᚖrootsgraphᚋmodelᚐStateByCodesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4445,7 +4445,7 @@ func (ec *executionContext) field_Event_hubs_args(ctx context.Context, rawArgs m
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.HubFilter, error) {
-			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋgraphᚋmodelᚐHubFilter(ctx, v)
+			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋmodelᚐHubFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4453,7 +4453,7 @@ func (ec *executionContext) field_Event_hubs_args(ctx context.Context, rawArgs m
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.HubOrder, error) {
-			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋgraphᚋmodelᚐHubOrder(ctx, v)
+			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋmodelᚐHubOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4575,7 +4575,7 @@ func (ec *executionContext) field_Hub_events_args(ctx context.Context, rawArgs m
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.EventFilter, error) {
-			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodelᚐEventFilter(ctx, v)
+			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋmodelᚐEventFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4583,7 +4583,7 @@ func (ec *executionContext) field_Hub_events_args(ctx context.Context, rawArgs m
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.EventOrder, error) {
-			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodelᚐEventOrder(ctx, v)
+			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋmodelᚐEventOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4629,7 +4629,7 @@ func (ec *executionContext) field_Hub_hosts_args(ctx context.Context, rawArgs ma
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
-			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4637,7 +4637,7 @@ func (ec *executionContext) field_Hub_hosts_args(ctx context.Context, rawArgs ma
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.OrganizationOrder, error) {
-			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationOrder(ctx, v)
+			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋmodelᚐOrganizationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4721,7 +4721,7 @@ func (ec *executionContext) field_Mutation_addMembership_args(ctx context.Contex
 	args["alliance"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
 		func(ctx context.Context, v any) ([]*model.SourceInput, error) {
-			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4751,7 +4751,7 @@ func (ec *executionContext) field_Mutation_addOrganizer_args(ctx context.Context
 	args["actor"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
 		func(ctx context.Context, v any) ([]*model.SourceInput, error) {
-			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4781,7 +4781,7 @@ func (ec *executionContext) field_Mutation_addParticipant_args(ctx context.Conte
 	args["actor"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
 		func(ctx context.Context, v any) (*model.ParticipationRole, error) {
-			return ec.unmarshalOParticipationRole2ᚖrootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx, v)
+			return ec.unmarshalOParticipationRole2ᚖrootsgraphᚋmodelᚐParticipationRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4789,7 +4789,7 @@ func (ec *executionContext) field_Mutation_addParticipant_args(ctx context.Conte
 	args["role"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
 		func(ctx context.Context, v any) ([]*model.SourceInput, error) {
-			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			return ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4891,7 +4891,7 @@ func (ec *executionContext) field_Mutation_createEvent_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateEventInput, error) {
-			return ec.unmarshalNCreateEventInput2rootsgraphᚋgraphᚋmodelᚐCreateEventInput(ctx, v)
+			return ec.unmarshalNCreateEventInput2rootsgraphᚋmodelᚐCreateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4905,7 +4905,7 @@ func (ec *executionContext) field_Mutation_createHub_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateHubInput, error) {
-			return ec.unmarshalNCreateHubInput2rootsgraphᚋgraphᚋmodelᚐCreateHubInput(ctx, v)
+			return ec.unmarshalNCreateHubInput2rootsgraphᚋmodelᚐCreateHubInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4919,7 +4919,7 @@ func (ec *executionContext) field_Mutation_createOrganization_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateOrganizationInput, error) {
-			return ec.unmarshalNCreateOrganizationInput2rootsgraphᚋgraphᚋmodelᚐCreateOrganizationInput(ctx, v)
+			return ec.unmarshalNCreateOrganizationInput2rootsgraphᚋmodelᚐCreateOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5125,7 +5125,7 @@ func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context,
 	args["version"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateEventInput, error) {
-			return ec.unmarshalNUpdateEventInput2rootsgraphᚋgraphᚋmodelᚐUpdateEventInput(ctx, v)
+			return ec.unmarshalNUpdateEventInput2rootsgraphᚋmodelᚐUpdateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5155,7 +5155,7 @@ func (ec *executionContext) field_Mutation_updateHub_args(ctx context.Context, r
 	args["version"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateHubInput, error) {
-			return ec.unmarshalNUpdateHubInput2rootsgraphᚋgraphᚋmodelᚐUpdateHubInput(ctx, v)
+			return ec.unmarshalNUpdateHubInput2rootsgraphᚋmodelᚐUpdateHubInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5185,7 +5185,7 @@ func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.C
 	args["version"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateOrganizationInput, error) {
-			return ec.unmarshalNUpdateOrganizationInput2rootsgraphᚋgraphᚋmodelᚐUpdateOrganizationInput(ctx, v)
+			return ec.unmarshalNUpdateOrganizationInput2rootsgraphᚋmodelᚐUpdateOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5199,7 +5199,7 @@ func (ec *executionContext) field_Organization_events_args(ctx context.Context, 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
 		func(ctx context.Context, v any) (*model.EventRole, error) {
-			return ec.unmarshalOEventRole2ᚖrootsgraphᚋgraphᚋmodelᚐEventRole(ctx, v)
+			return ec.unmarshalOEventRole2ᚖrootsgraphᚋmodelᚐEventRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5207,7 +5207,7 @@ func (ec *executionContext) field_Organization_events_args(ctx context.Context, 
 	args["role"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.EventFilter, error) {
-			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodelᚐEventFilter(ctx, v)
+			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋmodelᚐEventFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5215,7 +5215,7 @@ func (ec *executionContext) field_Organization_events_args(ctx context.Context, 
 	args["filter"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.EventOrder, error) {
-			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodelᚐEventOrder(ctx, v)
+			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋmodelᚐEventOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5261,7 +5261,7 @@ func (ec *executionContext) field_Organization_hubs_args(ctx context.Context, ra
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.HubFilter, error) {
-			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋgraphᚋmodelᚐHubFilter(ctx, v)
+			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋmodelᚐHubFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5269,7 +5269,7 @@ func (ec *executionContext) field_Organization_hubs_args(ctx context.Context, ra
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.HubOrder, error) {
-			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋgraphᚋmodelᚐHubOrder(ctx, v)
+			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋmodelᚐHubOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5315,7 +5315,7 @@ func (ec *executionContext) field_Organization_partners_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
-			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5323,7 +5323,7 @@ func (ec *executionContext) field_Organization_partners_args(ctx context.Context
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.OrganizationOrder, error) {
-			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationOrder(ctx, v)
+			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋmodelᚐOrganizationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5457,7 +5457,7 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.AuditFilter, error) {
-			return ec.unmarshalOAuditFilter2ᚖrootsgraphᚋgraphᚋmodelᚐAuditFilter(ctx, v)
+			return ec.unmarshalOAuditFilter2ᚖrootsgraphᚋmodelᚐAuditFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5487,7 +5487,7 @@ func (ec *executionContext) field_Query_coverageGaps_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.CoverageFilter, error) {
-			return ec.unmarshalOCoverageFilter2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageFilter(ctx, v)
+			return ec.unmarshalOCoverageFilter2ᚖrootsgraphᚋmodelᚐCoverageFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5501,7 +5501,7 @@ func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawAr
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "dimension",
 		func(ctx context.Context, v any) (model.CoverageDimension, error) {
-			return ec.unmarshalNCoverageDimension2rootsgraphᚋgraphᚋmodelᚐCoverageDimension(ctx, v)
+			return ec.unmarshalNCoverageDimension2rootsgraphᚋmodelᚐCoverageDimension(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5509,7 +5509,7 @@ func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawAr
 	args["dimension"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.CoverageFilter, error) {
-			return ec.unmarshalOCoverageFilter2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageFilter(ctx, v)
+			return ec.unmarshalOCoverageFilter2ᚖrootsgraphᚋmodelᚐCoverageFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5545,7 +5545,7 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.EventFilter, error) {
-			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodelᚐEventFilter(ctx, v)
+			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋmodelᚐEventFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5553,7 +5553,7 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.EventOrder, error) {
-			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodelᚐEventOrder(ctx, v)
+			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋmodelᚐEventOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5621,7 +5621,7 @@ func (ec *executionContext) field_Query_hubs_args(ctx context.Context, rawArgs m
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.HubFilter, error) {
-			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋgraphᚋmodelᚐHubFilter(ctx, v)
+			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋmodelᚐHubFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5629,7 +5629,7 @@ func (ec *executionContext) field_Query_hubs_args(ctx context.Context, rawArgs m
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.HubOrder, error) {
-			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋgraphᚋmodelᚐHubOrder(ctx, v)
+			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋmodelᚐHubOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5675,7 +5675,7 @@ func (ec *executionContext) field_Query_networkMeasures_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "via",
 		func(ctx context.Context, v any) ([]model.EdgeKind, error) {
-			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
+			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5683,7 +5683,7 @@ func (ec *executionContext) field_Query_networkMeasures_args(ctx context.Context
 	args["via"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "include",
 		func(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
-			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
+			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5691,7 +5691,7 @@ func (ec *executionContext) field_Query_networkMeasures_args(ctx context.Context
 	args["include"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
-			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5729,7 +5729,7 @@ func (ec *executionContext) field_Query_network_args(ctx context.Context, rawArg
 	args["depth"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "via",
 		func(ctx context.Context, v any) ([]model.EdgeKind, error) {
-			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
+			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5737,7 +5737,7 @@ func (ec *executionContext) field_Query_network_args(ctx context.Context, rawArg
 	args["via"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "include",
 		func(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
-			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
+			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5809,7 +5809,7 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
-			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5817,7 +5817,7 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.OrganizationOrder, error) {
-			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationOrder(ctx, v)
+			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋmodelᚐOrganizationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5879,7 +5879,7 @@ func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs m
 	args["to"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "via",
 		func(ctx context.Context, v any) ([]model.EdgeKind, error) {
-			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
+			return ec.unmarshalOEdgeKind2ᚕrootsgraphᚋmodelᚐEdgeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5887,7 +5887,7 @@ func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs m
 	args["via"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "include",
 		func(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
-			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
+			return ec.unmarshalONetworkNodeKind2ᚕrootsgraphᚋmodelᚐNetworkNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5977,7 +5977,7 @@ func (ec *executionContext) field_State_events_args(ctx context.Context, rawArgs
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.EventFilter, error) {
-			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodelᚐEventFilter(ctx, v)
+			return ec.unmarshalOEventFilter2ᚖrootsgraphᚋmodelᚐEventFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5985,7 +5985,7 @@ func (ec *executionContext) field_State_events_args(ctx context.Context, rawArgs
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.EventOrder, error) {
-			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodelᚐEventOrder(ctx, v)
+			return ec.unmarshalOEventOrder2ᚖrootsgraphᚋmodelᚐEventOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6031,7 +6031,7 @@ func (ec *executionContext) field_State_hubs_args(ctx context.Context, rawArgs m
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.HubFilter, error) {
-			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋgraphᚋmodelᚐHubFilter(ctx, v)
+			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋmodelᚐHubFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6039,7 +6039,7 @@ func (ec *executionContext) field_State_hubs_args(ctx context.Context, rawArgs m
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.HubOrder, error) {
-			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋgraphᚋmodelᚐHubOrder(ctx, v)
+			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋmodelᚐHubOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6085,7 +6085,7 @@ func (ec *executionContext) field_State_organizations_args(ctx context.Context, 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.OrganizationFilter, error) {
-			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			return ec.unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6093,7 +6093,7 @@ func (ec *executionContext) field_State_organizations_args(ctx context.Context, 
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.OrganizationOrder, error) {
-			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationOrder(ctx, v)
+			return ec.unmarshalOOrganizationOrder2ᚖrootsgraphᚋmodelᚐOrganizationOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6221,7 +6221,7 @@ func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorEdge) graphql.Marshaler {
-			return ec.marshalNActorEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐActorEdgeᚄ(ctx, selections, v)
+			return ec.marshalNActorEdge2ᚕᚖrootsgraphᚋmodelᚐActorEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6253,7 +6253,7 @@ func (ec *executionContext) _ActorConnection_pageInfo(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6331,7 +6331,7 @@ func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2rootsgraphᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			return ec.marshalNActor2rootsgraphᚋmodelᚐActor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6470,7 +6470,7 @@ func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6513,7 +6513,7 @@ func (ec *executionContext) _Alliance_states(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚕᚖrootsgraphᚋgraphᚋmodelᚐStateᚄ(ctx, selections, v)
+			return ec.marshalNState2ᚕᚖrootsgraphᚋmodelᚐStateᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6546,7 +6546,7 @@ func (ec *executionContext) _Alliance_events(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+			return ec.marshalNEventConnection2ᚖrootsgraphᚋmodelᚐEventConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6589,7 +6589,7 @@ func (ec *executionContext) _Alliance_participations(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
-			return ec.marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
+			return ec.marshalNParticipation2ᚕᚖrootsgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6621,7 +6621,7 @@ func (ec *executionContext) _Alliance_memberships(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
-			return ec.marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodelᚐMembershipᚄ(ctx, selections, v)
+			return ec.marshalNMembership2ᚕᚖrootsgraphᚋmodelᚐMembershipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6653,7 +6653,7 @@ func (ec *executionContext) _Alliance_memberAlliances(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
-			return ec.marshalNAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceᚄ(ctx, selections, v)
+			return ec.marshalNAlliance2ᚕᚖrootsgraphᚋmodelᚐAllianceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6685,7 +6685,7 @@ func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6763,7 +6763,7 @@ func (ec *executionContext) _AllianceConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AllianceEdge) graphql.Marshaler {
-			return ec.marshalNAllianceEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceEdgeᚄ(ctx, selections, v)
+			return ec.marshalNAllianceEdge2ᚕᚖrootsgraphᚋmodelᚐAllianceEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6795,7 +6795,7 @@ func (ec *executionContext) _AllianceConnection_pageInfo(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6873,7 +6873,7 @@ func (ec *executionContext) _AllianceEdge_node(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
-			return ec.marshalNAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, selections, v)
+			return ec.marshalNAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7135,7 +7135,7 @@ func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
-			return ec.marshalNAuditEntryEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx, selections, v)
+			return ec.marshalNAuditEntryEdge2ᚕᚖrootsgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7167,7 +7167,7 @@ func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7245,7 +7245,7 @@ func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚖrootsgraphᚋgraphᚋmodelᚐAuditEntry(ctx, selections, v)
+			return ec.marshalNAuditEntry2ᚖrootsgraphᚋmodelᚐAuditEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7323,7 +7323,7 @@ func (ec *executionContext) _CoverageBucket_state(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalOState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7355,7 +7355,7 @@ func (ec *executionContext) _CoverageBucket_alliance(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
-			return ec.marshalOAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, selections, v)
+			return ec.marshalOAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7456,7 +7456,7 @@ func (ec *executionContext) _CoverageGap_state(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalNState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7535,7 +7535,7 @@ func (ec *executionContext) _Entity_findManyAllianceByIDs(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
-			return ec.marshalOAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, selections, v)
+			return ec.marshalOAlliance2ᚕᚖrootsgraphᚋmodelᚐAlliance(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7579,7 +7579,7 @@ func (ec *executionContext) _Entity_findManyEventByIDs(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚕᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7623,7 +7623,7 @@ func (ec *executionContext) _Entity_findManyHubByIDs(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚕᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚕᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7667,7 +7667,7 @@ func (ec *executionContext) _Entity_findManyOrganizationByIDs(ctx context.Contex
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚕᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚕᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7711,7 +7711,7 @@ func (ec *executionContext) _Entity_findManyStateByCodes(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚕᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalOState2ᚕᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7823,7 +7823,7 @@ func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.EventKind) graphql.Marshaler {
-			return ec.marshalNEventKind2rootsgraphᚋgraphᚋmodelᚐEventKind(ctx, selections, v)
+			return ec.marshalNEventKind2rootsgraphᚋmodelᚐEventKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7846,7 +7846,7 @@ func (ec *executionContext) _Event_startDate(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2rootsgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+			return ec.marshalNDate2rootsgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7869,7 +7869,7 @@ func (ec *executionContext) _Event_endDate(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2rootsgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+			return ec.marshalNDate2rootsgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7938,7 +7938,7 @@ func (ec *executionContext) _Event_state(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalOState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8063,7 +8063,7 @@ func (ec *executionContext) _Event_organizers(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
-			return ec.marshalNActorConnection2ᚖrootsgraphᚋgraphᚋmodelᚐActorConnection(ctx, selections, v)
+			return ec.marshalNActorConnection2ᚖrootsgraphᚋmodelᚐActorConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8107,7 +8107,7 @@ func (ec *executionContext) _Event_participants(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
-			return ec.marshalNActorConnection2ᚖrootsgraphᚋgraphᚋmodelᚐActorConnection(ctx, selections, v)
+			return ec.marshalNActorConnection2ᚖrootsgraphᚋmodelᚐActorConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8151,7 +8151,7 @@ func (ec *executionContext) _Event_hubs(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
-			return ec.marshalNHubConnection2ᚖrootsgraphᚋgraphᚋmodelᚐHubConnection(ctx, selections, v)
+			return ec.marshalNHubConnection2ᚖrootsgraphᚋmodelᚐHubConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8194,7 +8194,7 @@ func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8318,7 +8318,7 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
-			return ec.marshalNEventEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+			return ec.marshalNEventEdge2ᚕᚖrootsgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8350,7 +8350,7 @@ func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8428,7 +8428,7 @@ func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalNEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalNEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8529,7 +8529,7 @@ func (ec *executionContext) _Hub_setting(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.HubSetting) graphql.Marshaler {
-			return ec.marshalNHubSetting2rootsgraphᚋgraphᚋmodelᚐHubSetting(ctx, selections, v)
+			return ec.marshalNHubSetting2rootsgraphᚋmodelᚐHubSetting(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8575,7 +8575,7 @@ func (ec *executionContext) _Hub_state(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalNState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8653,7 +8653,7 @@ func (ec *executionContext) _Hub_activities(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.HubActivity) graphql.Marshaler {
-			return ec.marshalNHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx, selections, v)
+			return ec.marshalNHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8677,7 +8677,7 @@ func (ec *executionContext) _Hub_hosts(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8721,7 +8721,7 @@ func (ec *executionContext) _Hub_events(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+			return ec.marshalNEventConnection2ᚖrootsgraphᚋmodelᚐEventConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8764,7 +8764,7 @@ func (ec *executionContext) _Hub_sources(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8888,7 +8888,7 @@ func (ec *executionContext) _HubConnection_edges(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.HubEdge) graphql.Marshaler {
-			return ec.marshalNHubEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐHubEdgeᚄ(ctx, selections, v)
+			return ec.marshalNHubEdge2ᚕᚖrootsgraphᚋmodelᚐHubEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8920,7 +8920,7 @@ func (ec *executionContext) _HubConnection_pageInfo(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8998,7 +8998,7 @@ func (ec *executionContext) _HubEdge_node(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalNHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalNHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9053,7 +9053,7 @@ func (ec *executionContext) _Membership_alliance(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
-			return ec.marshalNAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, selections, v)
+			return ec.marshalNAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9108,7 +9108,7 @@ func (ec *executionContext) _Membership_sources(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9141,7 +9141,7 @@ func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9185,7 +9185,7 @@ func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9229,7 +9229,7 @@ func (ec *executionContext) _Mutation_archiveOrganization(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9273,7 +9273,7 @@ func (ec *executionContext) _Mutation_restoreOrganization(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9317,7 +9317,7 @@ func (ec *executionContext) _Mutation_createEvent(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9361,7 +9361,7 @@ func (ec *executionContext) _Mutation_updateEvent(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9405,7 +9405,7 @@ func (ec *executionContext) _Mutation_archiveEvent(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9449,7 +9449,7 @@ func (ec *executionContext) _Mutation_restoreEvent(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9493,7 +9493,7 @@ func (ec *executionContext) _Mutation_createHub(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9537,7 +9537,7 @@ func (ec *executionContext) _Mutation_updateHub(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9581,7 +9581,7 @@ func (ec *executionContext) _Mutation_archiveHub(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9625,7 +9625,7 @@ func (ec *executionContext) _Mutation_restoreHub(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9669,7 +9669,7 @@ func (ec *executionContext) _Mutation_addMembership(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9713,7 +9713,7 @@ func (ec *executionContext) _Mutation_removeMembership(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9757,7 +9757,7 @@ func (ec *executionContext) _Mutation_addPartnership(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9801,7 +9801,7 @@ func (ec *executionContext) _Mutation_removePartnership(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9845,7 +9845,7 @@ func (ec *executionContext) _Mutation_addOrganizer(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9889,7 +9889,7 @@ func (ec *executionContext) _Mutation_removeOrganizer(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9933,7 +9933,7 @@ func (ec *executionContext) _Mutation_addParticipant(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9977,7 +9977,7 @@ func (ec *executionContext) _Mutation_removeParticipant(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10021,7 +10021,7 @@ func (ec *executionContext) _Mutation_addHost(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10065,7 +10065,7 @@ func (ec *executionContext) _Mutation_removeHost(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10108,7 +10108,7 @@ func (ec *executionContext) _Network_nodes(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
-			return ec.marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
+			return ec.marshalNNetworkNode2ᚕᚖrootsgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10140,7 +10140,7 @@ func (ec *executionContext) _Network_edges(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
-			return ec.marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
+			return ec.marshalNNetworkEdge2ᚕᚖrootsgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10287,7 +10287,7 @@ func (ec *executionContext) _NetworkEdge_kind(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.EdgeKind) graphql.Marshaler {
-			return ec.marshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx, selections, v)
+			return ec.marshalNEdgeKind2rootsgraphᚋmodelᚐEdgeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10333,7 +10333,7 @@ func (ec *executionContext) _NetworkEdge_sources(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10434,7 +10434,7 @@ func (ec *executionContext) _NetworkMeasures_components(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
-			return ec.marshalNNetworkComponent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponentᚄ(ctx, selections, v)
+			return ec.marshalNNetworkComponent2ᚕᚖrootsgraphᚋmodelᚐNetworkComponentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10466,7 +10466,7 @@ func (ec *executionContext) _NetworkMeasures_nodes(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeMeasure) graphql.Marshaler {
-			return ec.marshalNNodeMeasure2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasureᚄ(ctx, selections, v)
+			return ec.marshalNNodeMeasure2ᚕᚖrootsgraphᚋmodelᚐNodeMeasureᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10521,7 +10521,7 @@ func (ec *executionContext) _NetworkNode_kind(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkNodeKind) graphql.Marshaler {
-			return ec.marshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx, selections, v)
+			return ec.marshalNNetworkNodeKind2rootsgraphᚋmodelᚐNetworkNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10659,7 +10659,7 @@ func (ec *executionContext) _NetworkNode_communities(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Community) graphql.Marshaler {
-			return ec.marshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
+			return ec.marshalNCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10682,7 +10682,7 @@ func (ec *executionContext) _NetworkNode_issues(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Issue) graphql.Marshaler {
-			return ec.marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, selections, v)
+			return ec.marshalNIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10728,7 +10728,7 @@ func (ec *executionContext) _NetworkNode_node(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2rootsgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalNNode2rootsgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10783,7 +10783,7 @@ func (ec *executionContext) _NetworkPath_nodes(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
-			return ec.marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
+			return ec.marshalNNetworkNode2ᚕᚖrootsgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10815,7 +10815,7 @@ func (ec *executionContext) _NetworkPath_edges(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
-			return ec.marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
+			return ec.marshalNNetworkEdge2ᚕᚖrootsgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10847,7 +10847,7 @@ func (ec *executionContext) _NodeMeasure_node(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
-			return ec.marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkNode(ctx, selections, v)
+			return ec.marshalNNetworkNode2ᚖrootsgraphᚋmodelᚐNetworkNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11040,7 +11040,7 @@ func (ec *executionContext) _Organization_kind(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.OrganizationKind) graphql.Marshaler {
-			return ec.marshalNOrganizationKind2rootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx, selections, v)
+			return ec.marshalNOrganizationKind2rootsgraphᚋmodelᚐOrganizationKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11063,7 +11063,7 @@ func (ec *executionContext) _Organization_partnerRole(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnerRole) graphql.Marshaler {
-			return ec.marshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodelᚐPartnerRole(ctx, selections, v)
+			return ec.marshalOPartnerRole2ᚖrootsgraphᚋmodelᚐPartnerRole(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11155,7 +11155,7 @@ func (ec *executionContext) _Organization_state(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalOState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11233,7 +11233,7 @@ func (ec *executionContext) _Organization_alliances(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
-			return ec.marshalNAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceᚄ(ctx, selections, v)
+			return ec.marshalNAlliance2ᚕᚖrootsgraphᚋmodelᚐAllianceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11265,7 +11265,7 @@ func (ec *executionContext) _Organization_memberships(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
-			return ec.marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodelᚐMembershipᚄ(ctx, selections, v)
+			return ec.marshalNMembership2ᚕᚖrootsgraphᚋmodelᚐMembershipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11298,7 +11298,7 @@ func (ec *executionContext) _Organization_partners(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11342,7 +11342,7 @@ func (ec *executionContext) _Organization_events(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+			return ec.marshalNEventConnection2ᚖrootsgraphᚋmodelᚐEventConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11386,7 +11386,7 @@ func (ec *executionContext) _Organization_hubs(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
-			return ec.marshalNHubConnection2ᚖrootsgraphᚋgraphᚋmodelᚐHubConnection(ctx, selections, v)
+			return ec.marshalNHubConnection2ᚖrootsgraphᚋmodelᚐHubConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11429,7 +11429,7 @@ func (ec *executionContext) _Organization_participations(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
-			return ec.marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
+			return ec.marshalNParticipation2ᚕᚖrootsgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11461,7 +11461,7 @@ func (ec *executionContext) _Organization_communities(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Community) graphql.Marshaler {
-			return ec.marshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
+			return ec.marshalNCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11484,7 +11484,7 @@ func (ec *executionContext) _Organization_issues(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Issue) graphql.Marshaler {
-			return ec.marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, selections, v)
+			return ec.marshalNIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11507,7 +11507,7 @@ func (ec *executionContext) _Organization_generations(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Generation) graphql.Marshaler {
-			return ec.marshalNGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx, selections, v)
+			return ec.marshalNGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11530,7 +11530,7 @@ func (ec *executionContext) _Organization_sources(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11700,7 +11700,7 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalNOrganizationEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+			return ec.marshalNOrganizationEdge2ᚕᚖrootsgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11732,7 +11732,7 @@ func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11810,7 +11810,7 @@ func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalNOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11957,7 +11957,7 @@ func (ec *executionContext) _Participation_event(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalNEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalNEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11989,7 +11989,7 @@ func (ec *executionContext) _Participation_role(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.ParticipationRole) graphql.Marshaler {
-			return ec.marshalNParticipationRole2rootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx, selections, v)
+			return ec.marshalNParticipationRole2rootsgraphᚋmodelᚐParticipationRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12012,7 +12012,7 @@ func (ec *executionContext) _Participation_sources(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12045,7 +12045,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2rootsgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2rootsgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12089,7 +12089,7 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕrootsgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalNNode2ᚕrootsgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12133,7 +12133,7 @@ func (ec *executionContext) _Query_alliance(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
-			return ec.marshalOAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, selections, v)
+			return ec.marshalOAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12177,7 +12177,7 @@ func (ec *executionContext) _Query_organization(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12221,7 +12221,7 @@ func (ec *executionContext) _Query_state(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalOState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12265,7 +12265,7 @@ func (ec *executionContext) _Query_event(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+			return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12309,7 +12309,7 @@ func (ec *executionContext) _Query_hub(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Hub) graphql.Marshaler {
-			return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, selections, v)
+			return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12353,7 +12353,7 @@ func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AllianceConnection) graphql.Marshaler {
-			return ec.marshalNAllianceConnection2ᚖrootsgraphᚋgraphᚋmodelᚐAllianceConnection(ctx, selections, v)
+			return ec.marshalNAllianceConnection2ᚖrootsgraphᚋmodelᚐAllianceConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12397,7 +12397,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12441,7 +12441,7 @@ func (ec *executionContext) _Query_states(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StateConnection) graphql.Marshaler {
-			return ec.marshalNStateConnection2ᚖrootsgraphᚋgraphᚋmodelᚐStateConnection(ctx, selections, v)
+			return ec.marshalNStateConnection2ᚖrootsgraphᚋmodelᚐStateConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12485,7 +12485,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+			return ec.marshalNEventConnection2ᚖrootsgraphᚋmodelᚐEventConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12529,7 +12529,7 @@ func (ec *executionContext) _Query_hubs(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
-			return ec.marshalNHubConnection2ᚖrootsgraphᚋgraphᚋmodelᚐHubConnection(ctx, selections, v)
+			return ec.marshalNHubConnection2ᚖrootsgraphᚋmodelᚐHubConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12573,7 +12573,7 @@ func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageBucket) graphql.Marshaler {
-			return ec.marshalNCoverageBucket2ᚕᚖrootsgraphᚋgraphᚋmodelᚐCoverageBucketᚄ(ctx, selections, v)
+			return ec.marshalNCoverageBucket2ᚕᚖrootsgraphᚋmodelᚐCoverageBucketᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12617,7 +12617,7 @@ func (ec *executionContext) _Query_coverageGaps(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
-			return ec.marshalNCoverageGap2ᚕᚖrootsgraphᚋgraphᚋmodelᚐCoverageGapᚄ(ctx, selections, v)
+			return ec.marshalNCoverageGap2ᚕᚖrootsgraphᚋmodelᚐCoverageGapᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12661,7 +12661,7 @@ func (ec *executionContext) _Query_network(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚖrootsgraphᚋgraphᚋmodelᚐNetwork(ctx, selections, v)
+			return ec.marshalNNetwork2ᚖrootsgraphᚋmodelᚐNetwork(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12705,7 +12705,7 @@ func (ec *executionContext) _Query_path(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkPath) graphql.Marshaler {
-			return ec.marshalONetworkPath2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkPath(ctx, selections, v)
+			return ec.marshalONetworkPath2ᚖrootsgraphᚋmodelᚐNetworkPath(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12749,7 +12749,7 @@ func (ec *executionContext) _Query_networkMeasures(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkMeasures) graphql.Marshaler {
-			return ec.marshalNNetworkMeasures2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkMeasures(ctx, selections, v)
+			return ec.marshalNNetworkMeasures2ᚖrootsgraphᚋmodelᚐNetworkMeasures(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12793,7 +12793,7 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
-			return ec.marshalNAuditEntryConnection2ᚖrootsgraphᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
+			return ec.marshalNAuditEntryConnection2ᚖrootsgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13195,7 +13195,7 @@ func (ec *executionContext) _State_type(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.StateType) graphql.Marshaler {
-			return ec.marshalNStateType2rootsgraphᚋgraphᚋmodelᚐStateType(ctx, selections, v)
+			return ec.marshalNStateType2rootsgraphᚋmodelᚐStateType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13334,7 +13334,7 @@ func (ec *executionContext) _State_organizations(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+			return ec.marshalNOrganizationConnection2ᚖrootsgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13378,7 +13378,7 @@ func (ec *executionContext) _State_hubs(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
-			return ec.marshalNHubConnection2ᚖrootsgraphᚋgraphᚋmodelᚐHubConnection(ctx, selections, v)
+			return ec.marshalNHubConnection2ᚖrootsgraphᚋmodelᚐHubConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13422,7 +13422,7 @@ func (ec *executionContext) _State_events(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+			return ec.marshalNEventConnection2ᚖrootsgraphᚋmodelᚐEventConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13465,7 +13465,7 @@ func (ec *executionContext) _State_sources(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+			return ec.marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13520,7 +13520,7 @@ func (ec *executionContext) _StateConnection_edges(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.StateEdge) graphql.Marshaler {
-			return ec.marshalNStateEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐStateEdgeᚄ(ctx, selections, v)
+			return ec.marshalNStateEdge2ᚕᚖrootsgraphᚋmodelᚐStateEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13552,7 +13552,7 @@ func (ec *executionContext) _StateConnection_pageInfo(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+			return ec.marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13630,7 +13630,7 @@ func (ec *executionContext) _StateEdge_node(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, selections, v)
+			return ec.marshalNState2ᚖrootsgraphᚋmodelᚐState(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14975,14 +14975,14 @@ func (ec *executionContext) unmarshalInputCoverageFilter(ctx context.Context, ob
 			it.Region = data
 		case "community":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("community"))
-			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, v)
+			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Community = data
 		case "issue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issue"))
-			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, v)
+			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15049,21 +15049,21 @@ func (ec *executionContext) unmarshalInputCreateEventInput(ctx context.Context, 
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNEventKind2rootsgraphᚋgraphᚋmodelᚐEventKind(ctx, v)
+			data, err := ec.unmarshalNEventKind2rootsgraphᚋmodelᚐEventKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
-			data, err := ec.unmarshalNDate2rootsgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			data, err := ec.unmarshalNDate2rootsgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartDate = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
-			data, err := ec.unmarshalNDate2rootsgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			data, err := ec.unmarshalNDate2rootsgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15119,7 +15119,7 @@ func (ec *executionContext) unmarshalInputCreateEventInput(ctx context.Context, 
 			it.Description = data
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalNSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15186,7 +15186,7 @@ func (ec *executionContext) unmarshalInputCreateHubInput(ctx context.Context, ob
 			it.Name = data
 		case "setting":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setting"))
-			data, err := ec.unmarshalNHubSetting2rootsgraphᚋgraphᚋmodelᚐHubSetting(ctx, v)
+			data, err := ec.unmarshalNHubSetting2rootsgraphᚋmodelᚐHubSetting(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15221,7 +15221,7 @@ func (ec *executionContext) unmarshalInputCreateHubInput(ctx context.Context, ob
 			it.Lng = data
 		case "activities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activities"))
-			data, err := ec.unmarshalNHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx, v)
+			data, err := ec.unmarshalNHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15242,7 +15242,7 @@ func (ec *executionContext) unmarshalInputCreateHubInput(ctx context.Context, ob
 			it.Events = data
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalNSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15309,14 +15309,14 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNOrganizationKind2rootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx, v)
+			data, err := ec.unmarshalNOrganizationKind2rootsgraphᚋmodelᚐOrganizationKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "partnerRole":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerRole"))
-			data, err := ec.unmarshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodelᚐPartnerRole(ctx, v)
+			data, err := ec.unmarshalOPartnerRole2ᚖrootsgraphᚋmodelᚐPartnerRole(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15379,28 +15379,28 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 			it.Partners = data
 		case "communities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communities"))
-			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, v)
+			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Communities = data
 		case "issues":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issues"))
-			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, v)
+			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Issues = data
 		case "generations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generations"))
-			data, err := ec.unmarshalOGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx, v)
+			data, err := ec.unmarshalOGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Generations = data
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalNSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15491,7 +15491,7 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOEventKind2ᚕrootsgraphᚋgraphᚋmodelᚐEventKindᚄ(ctx, v)
+			data, err := ec.unmarshalOEventKind2ᚕrootsgraphᚋmodelᚐEventKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15533,14 +15533,14 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 			it.Search = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖrootsgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖrootsgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15589,14 +15589,14 @@ func (ec *executionContext) unmarshalInputEventOrder(ctx context.Context, obj an
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNEventOrderField2rootsgraphᚋgraphᚋmodelᚐEventOrderField(ctx, v)
+			data, err := ec.unmarshalNEventOrderField2rootsgraphᚋmodelᚐEventOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNSortDirection2rootsgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			data, err := ec.unmarshalNSortDirection2rootsgraphᚋmodelᚐSortDirection(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15680,14 +15680,14 @@ func (ec *executionContext) unmarshalInputHubFilter(ctx context.Context, obj any
 		switch k {
 		case "setting":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setting"))
-			data, err := ec.unmarshalOHubSetting2ᚕrootsgraphᚋgraphᚋmodelᚐHubSettingᚄ(ctx, v)
+			data, err := ec.unmarshalOHubSetting2ᚕrootsgraphᚋmodelᚐHubSettingᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Setting = data
 		case "activity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activity"))
-			data, err := ec.unmarshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx, v)
+			data, err := ec.unmarshalOHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15722,14 +15722,14 @@ func (ec *executionContext) unmarshalInputHubFilter(ctx context.Context, obj any
 			it.Region = data
 		case "community":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("community"))
-			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, v)
+			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Community = data
 		case "issue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issue"))
-			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, v)
+			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15750,14 +15750,14 @@ func (ec *executionContext) unmarshalInputHubFilter(ctx context.Context, obj any
 			it.Search = data
 		case "within":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
-			data, err := ec.unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodelᚐBoundingBox(ctx, v)
+			data, err := ec.unmarshalOBoundingBox2ᚖrootsgraphᚋmodelᚐBoundingBox(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Within = data
 		case "near":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
-			data, err := ec.unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(ctx, v)
+			data, err := ec.unmarshalONear2ᚖrootsgraphᚋmodelᚐNear(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15806,14 +15806,14 @@ func (ec *executionContext) unmarshalInputHubOrder(ctx context.Context, obj any)
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNHubOrderField2rootsgraphᚋgraphᚋmodelᚐHubOrderField(ctx, v)
+			data, err := ec.unmarshalNHubOrderField2rootsgraphᚋmodelᚐHubOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNSortDirection2rootsgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			data, err := ec.unmarshalNSortDirection2rootsgraphᚋmodelᚐSortDirection(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15953,7 +15953,7 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 		switch k {
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOOrganizationKind2ᚕrootsgraphᚋgraphᚋmodelᚐOrganizationKindᚄ(ctx, v)
+			data, err := ec.unmarshalOOrganizationKind2ᚕrootsgraphᚋmodelᚐOrganizationKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15988,21 +15988,21 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 			it.Region = data
 		case "community":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("community"))
-			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, v)
+			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Community = data
 		case "issue":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issue"))
-			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, v)
+			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Issue = data
 		case "generation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generation"))
-			data, err := ec.unmarshalOGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx, v)
+			data, err := ec.unmarshalOGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16023,14 +16023,14 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 			it.Search = data
 		case "within":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
-			data, err := ec.unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodelᚐBoundingBox(ctx, v)
+			data, err := ec.unmarshalOBoundingBox2ᚖrootsgraphᚋmodelᚐBoundingBox(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Within = data
 		case "near":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
-			data, err := ec.unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(ctx, v)
+			data, err := ec.unmarshalONear2ᚖrootsgraphᚋmodelᚐNear(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16079,14 +16079,14 @@ func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context,
 		switch k {
 		case "field":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNOrganizationOrderField2rootsgraphᚋgraphᚋmodelᚐOrganizationOrderField(ctx, v)
+			data, err := ec.unmarshalNOrganizationOrderField2rootsgraphᚋmodelᚐOrganizationOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Field = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNSortDirection2rootsgraphᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			data, err := ec.unmarshalNSortDirection2rootsgraphᚋmodelᚐSortDirection(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16233,21 +16233,21 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 			it.Name = graphql.OmittableOf(data)
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOEventKind2ᚖrootsgraphᚋgraphᚋmodelᚐEventKind(ctx, v)
+			data, err := ec.unmarshalOEventKind2ᚖrootsgraphᚋmodelᚐEventKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = graphql.OmittableOf(data)
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
-			data, err := ec.unmarshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖrootsgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartDate = graphql.OmittableOf(data)
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
-			data, err := ec.unmarshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖrootsgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16303,7 +16303,7 @@ func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, 
 			it.Description = graphql.OmittableOf(data)
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			data, err := ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16359,7 +16359,7 @@ func (ec *executionContext) unmarshalInputUpdateHubInput(ctx context.Context, ob
 			it.Name = graphql.OmittableOf(data)
 		case "setting":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setting"))
-			data, err := ec.unmarshalOHubSetting2ᚖrootsgraphᚋgraphᚋmodelᚐHubSetting(ctx, v)
+			data, err := ec.unmarshalOHubSetting2ᚖrootsgraphᚋmodelᚐHubSetting(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16394,7 +16394,7 @@ func (ec *executionContext) unmarshalInputUpdateHubInput(ctx context.Context, ob
 			it.Lng = graphql.OmittableOf(data)
 		case "activities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activities"))
-			data, err := ec.unmarshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx, v)
+			data, err := ec.unmarshalOHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16415,7 +16415,7 @@ func (ec *executionContext) unmarshalInputUpdateHubInput(ctx context.Context, ob
 			it.Events = graphql.OmittableOf(data)
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			data, err := ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16471,14 +16471,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.Name = graphql.OmittableOf(data)
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOOrganizationKind2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx, v)
+			data, err := ec.unmarshalOOrganizationKind2ᚖrootsgraphᚋmodelᚐOrganizationKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = graphql.OmittableOf(data)
 		case "partnerRole":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerRole"))
-			data, err := ec.unmarshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodelᚐPartnerRole(ctx, v)
+			data, err := ec.unmarshalOPartnerRole2ᚖrootsgraphᚋmodelᚐPartnerRole(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16541,28 +16541,28 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.Partners = graphql.OmittableOf(data)
 		case "communities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communities"))
-			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, v)
+			data, err := ec.unmarshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Communities = graphql.OmittableOf(data)
 		case "issues":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issues"))
-			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx, v)
+			data, err := ec.unmarshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Issues = graphql.OmittableOf(data)
 		case "generations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generations"))
-			data, err := ec.unmarshalOGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx, v)
+			data, err := ec.unmarshalOGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Generations = graphql.OmittableOf(data)
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx, v)
+			data, err := ec.unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19490,7 +19490,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNActor2rootsgraphᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v model.Actor) graphql.Marshaler {
+func (ec *executionContext) marshalNActor2rootsgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v model.Actor) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Actor!")
 		return graphql.Null
@@ -19498,7 +19498,7 @@ func (ec *executionContext) marshalNActor2rootsgraphᚋgraphᚋmodelᚐActor(ctx
 	return ec._Actor(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNActorConnection2ᚖrootsgraphᚋgraphᚋmodelᚐActorConnection(ctx context.Context, sel ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNActorConnection2ᚖrootsgraphᚋmodelᚐActorConnection(ctx context.Context, sel ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActorConnection!")
 		return graphql.Null
@@ -19506,11 +19506,11 @@ func (ec *executionContext) marshalNActorConnection2ᚖrootsgraphᚋgraphᚋmode
 	return ec._ActorConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNActorEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐActorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNActorEdge2ᚕᚖrootsgraphᚋmodelᚐActorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNActorEdge2ᚖrootsgraphᚋgraphᚋmodelᚐActorEdge(ctx, sel, v[i])
+		return ec.marshalNActorEdge2ᚖrootsgraphᚋmodelᚐActorEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19522,7 +19522,7 @@ func (ec *executionContext) marshalNActorEdge2ᚕᚖrootsgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNActorEdge2ᚖrootsgraphᚋgraphᚋmodelᚐActorEdge(ctx context.Context, sel ast.SelectionSet, v *model.ActorEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNActorEdge2ᚖrootsgraphᚋmodelᚐActorEdge(ctx context.Context, sel ast.SelectionSet, v *model.ActorEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActorEdge!")
 		return graphql.Null
@@ -19530,11 +19530,11 @@ func (ec *executionContext) marshalNActorEdge2ᚖrootsgraphᚋgraphᚋmodelᚐAc
 	return ec._ActorEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+func (ec *executionContext) marshalNAlliance2ᚕᚖrootsgraphᚋmodelᚐAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, sel, v[i])
+		return ec.marshalNAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19546,7 +19546,7 @@ func (ec *executionContext) marshalNAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx context.Context, sel ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+func (ec *executionContext) marshalNAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx context.Context, sel ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Alliance!")
 		return graphql.Null
@@ -19554,13 +19554,13 @@ func (ec *executionContext) marshalNAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAll
 	return ec._Alliance(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAllianceByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceByIDsInput(ctx context.Context, v any) ([]*model.AllianceByIDsInput, error) {
+func (ec *executionContext) unmarshalNAllianceByIDsInput2ᚕᚖrootsgraphᚋmodelᚐAllianceByIDsInput(ctx context.Context, v any) ([]*model.AllianceByIDsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*model.AllianceByIDsInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOAllianceByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐAllianceByIDsInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOAllianceByIDsInput2ᚖrootsgraphᚋmodelᚐAllianceByIDsInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19568,7 +19568,7 @@ func (ec *executionContext) unmarshalNAllianceByIDsInput2ᚕᚖrootsgraphᚋgrap
 	return res, nil
 }
 
-func (ec *executionContext) marshalNAllianceConnection2ᚖrootsgraphᚋgraphᚋmodelᚐAllianceConnection(ctx context.Context, sel ast.SelectionSet, v *model.AllianceConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAllianceConnection2ᚖrootsgraphᚋmodelᚐAllianceConnection(ctx context.Context, sel ast.SelectionSet, v *model.AllianceConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AllianceConnection!")
 		return graphql.Null
@@ -19576,11 +19576,11 @@ func (ec *executionContext) marshalNAllianceConnection2ᚖrootsgraphᚋgraphᚋm
 	return ec._AllianceConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAllianceEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAllianceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AllianceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAllianceEdge2ᚕᚖrootsgraphᚋmodelᚐAllianceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AllianceEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAllianceEdge2ᚖrootsgraphᚋgraphᚋmodelᚐAllianceEdge(ctx, sel, v[i])
+		return ec.marshalNAllianceEdge2ᚖrootsgraphᚋmodelᚐAllianceEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19592,7 +19592,7 @@ func (ec *executionContext) marshalNAllianceEdge2ᚕᚖrootsgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNAllianceEdge2ᚖrootsgraphᚋgraphᚋmodelᚐAllianceEdge(ctx context.Context, sel ast.SelectionSet, v *model.AllianceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAllianceEdge2ᚖrootsgraphᚋmodelᚐAllianceEdge(ctx context.Context, sel ast.SelectionSet, v *model.AllianceEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AllianceEdge!")
 		return graphql.Null
@@ -19600,7 +19600,7 @@ func (ec *executionContext) marshalNAllianceEdge2ᚖrootsgraphᚋgraphᚋmodel�
 	return ec._AllianceEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEntry2ᚖrootsgraphᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntry2ᚖrootsgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntry!")
 		return graphql.Null
@@ -19608,7 +19608,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚖrootsgraphᚋgraphᚋmodelᚐA
 	return ec._AuditEntry(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEntryConnection2ᚖrootsgraphᚋgraphᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntryConnection2ᚖrootsgraphᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntryConnection!")
 		return graphql.Null
@@ -19616,11 +19616,11 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖrootsgraphᚋgraph�
 	return ec._AuditEntryConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖrootsgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditEntryEdge2ᚖrootsgraphᚋgraphᚋmodelᚐAuditEntryEdge(ctx, sel, v[i])
+		return ec.marshalNAuditEntryEdge2ᚖrootsgraphᚋmodelᚐAuditEntryEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19632,7 +19632,7 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖrootsgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNAuditEntryEdge2ᚖrootsgraphᚋgraphᚋmodelᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntryEdge2ᚖrootsgraphᚋmodelᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntryEdge!")
 		return graphql.Null
@@ -19654,23 +19654,23 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalNCommunity2rootsgraphᚋgraphᚋmodelᚐCommunity(ctx context.Context, v any) (model.Community, error) {
+func (ec *executionContext) unmarshalNCommunity2rootsgraphᚋmodelᚐCommunity(ctx context.Context, v any) (model.Community, error) {
 	var res model.Community
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCommunity2rootsgraphᚋgraphᚋmodelᚐCommunity(ctx context.Context, sel ast.SelectionSet, v model.Community) graphql.Marshaler {
+func (ec *executionContext) marshalNCommunity2rootsgraphᚋmodelᚐCommunity(ctx context.Context, sel ast.SelectionSet, v model.Community) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, v any) ([]model.Community, error) {
+func (ec *executionContext) unmarshalNCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx context.Context, v any) ([]model.Community, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]model.Community, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCommunity2rootsgraphᚋgraphᚋmodelᚐCommunity(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNCommunity2rootsgraphᚋmodelᚐCommunity(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19678,11 +19678,11 @@ func (ec *executionContext) unmarshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	return res, nil
 }
 
-func (ec *executionContext) marshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Community) graphql.Marshaler {
+func (ec *executionContext) marshalNCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Community) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCommunity2rootsgraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
+		return ec.marshalNCommunity2rootsgraphᚋmodelᚐCommunity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19694,11 +19694,11 @@ func (ec *executionContext) marshalNCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCo
 	return ret
 }
 
-func (ec *executionContext) marshalNCoverageBucket2ᚕᚖrootsgraphᚋgraphᚋmodelᚐCoverageBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageBucket) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageBucket2ᚕᚖrootsgraphᚋmodelᚐCoverageBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageBucket) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoverageBucket2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageBucket(ctx, sel, v[i])
+		return ec.marshalNCoverageBucket2ᚖrootsgraphᚋmodelᚐCoverageBucket(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19710,7 +19710,7 @@ func (ec *executionContext) marshalNCoverageBucket2ᚕᚖrootsgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNCoverageBucket2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageBucket(ctx context.Context, sel ast.SelectionSet, v *model.CoverageBucket) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageBucket2ᚖrootsgraphᚋmodelᚐCoverageBucket(ctx context.Context, sel ast.SelectionSet, v *model.CoverageBucket) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoverageBucket!")
 		return graphql.Null
@@ -19718,21 +19718,21 @@ func (ec *executionContext) marshalNCoverageBucket2ᚖrootsgraphᚋgraphᚋmodel
 	return ec._CoverageBucket(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCoverageDimension2rootsgraphᚋgraphᚋmodelᚐCoverageDimension(ctx context.Context, v any) (model.CoverageDimension, error) {
+func (ec *executionContext) unmarshalNCoverageDimension2rootsgraphᚋmodelᚐCoverageDimension(ctx context.Context, v any) (model.CoverageDimension, error) {
 	var res model.CoverageDimension
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCoverageDimension2rootsgraphᚋgraphᚋmodelᚐCoverageDimension(ctx context.Context, sel ast.SelectionSet, v model.CoverageDimension) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageDimension2rootsgraphᚋmodelᚐCoverageDimension(ctx context.Context, sel ast.SelectionSet, v model.CoverageDimension) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNCoverageGap2ᚕᚖrootsgraphᚋgraphᚋmodelᚐCoverageGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageGap2ᚕᚖrootsgraphᚋmodelᚐCoverageGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoverageGap2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageGap(ctx, sel, v[i])
+		return ec.marshalNCoverageGap2ᚖrootsgraphᚋmodelᚐCoverageGap(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19744,7 +19744,7 @@ func (ec *executionContext) marshalNCoverageGap2ᚕᚖrootsgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNCoverageGap2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageGap(ctx context.Context, sel ast.SelectionSet, v *model.CoverageGap) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageGap2ᚖrootsgraphᚋmodelᚐCoverageGap(ctx context.Context, sel ast.SelectionSet, v *model.CoverageGap) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CoverageGap!")
 		return graphql.Null
@@ -19752,28 +19752,28 @@ func (ec *executionContext) marshalNCoverageGap2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return ec._CoverageGap(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateEventInput2rootsgraphᚋgraphᚋmodelᚐCreateEventInput(ctx context.Context, v any) (model.CreateEventInput, error) {
+func (ec *executionContext) unmarshalNCreateEventInput2rootsgraphᚋmodelᚐCreateEventInput(ctx context.Context, v any) (model.CreateEventInput, error) {
 	res, err := ec.unmarshalInputCreateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateHubInput2rootsgraphᚋgraphᚋmodelᚐCreateHubInput(ctx context.Context, v any) (model.CreateHubInput, error) {
+func (ec *executionContext) unmarshalNCreateHubInput2rootsgraphᚋmodelᚐCreateHubInput(ctx context.Context, v any) (model.CreateHubInput, error) {
 	res, err := ec.unmarshalInputCreateHubInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateOrganizationInput2rootsgraphᚋgraphᚋmodelᚐCreateOrganizationInput(ctx context.Context, v any) (model.CreateOrganizationInput, error) {
+func (ec *executionContext) unmarshalNCreateOrganizationInput2rootsgraphᚋmodelᚐCreateOrganizationInput(ctx context.Context, v any) (model.CreateOrganizationInput, error) {
 	res, err := ec.unmarshalInputCreateOrganizationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDate2rootsgraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+func (ec *executionContext) unmarshalNDate2rootsgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
 	var res model.Date
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2rootsgraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+func (ec *executionContext) marshalNDate2rootsgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
 	return v
 }
 
@@ -19791,17 +19791,17 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
-func (ec *executionContext) unmarshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx context.Context, v any) (model.EdgeKind, error) {
+func (ec *executionContext) unmarshalNEdgeKind2rootsgraphᚋmodelᚐEdgeKind(ctx context.Context, v any) (model.EdgeKind, error) {
 	var res model.EdgeKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx context.Context, sel ast.SelectionSet, v model.EdgeKind) graphql.Marshaler {
+func (ec *executionContext) marshalNEdgeKind2rootsgraphᚋmodelᚐEdgeKind(ctx context.Context, sel ast.SelectionSet, v model.EdgeKind) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
+func (ec *executionContext) marshalNEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
 		return graphql.Null
@@ -19809,13 +19809,13 @@ func (ec *executionContext) marshalNEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(
 	return ec._Event(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEventByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEventByIDsInput(ctx context.Context, v any) ([]*model.EventByIDsInput, error) {
+func (ec *executionContext) unmarshalNEventByIDsInput2ᚕᚖrootsgraphᚋmodelᚐEventByIDsInput(ctx context.Context, v any) ([]*model.EventByIDsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*model.EventByIDsInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOEventByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐEventByIDsInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOEventByIDsInput2ᚖrootsgraphᚋmodelᚐEventByIDsInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19823,7 +19823,7 @@ func (ec *executionContext) unmarshalNEventByIDsInput2ᚕᚖrootsgraphᚋgraph�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNEventConnection2ᚖrootsgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
 		return graphql.Null
@@ -19831,11 +19831,11 @@ func (ec *executionContext) marshalNEventConnection2ᚖrootsgraphᚋgraphᚋmode
 	return ec._EventConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚕᚖrootsgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEventEdge2ᚖrootsgraphᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
+		return ec.marshalNEventEdge2ᚖrootsgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19847,7 +19847,7 @@ func (ec *executionContext) marshalNEventEdge2ᚕᚖrootsgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚖrootsgraphᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚖrootsgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.EventEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventEdge!")
 		return graphql.Null
@@ -19855,23 +19855,23 @@ func (ec *executionContext) marshalNEventEdge2ᚖrootsgraphᚋgraphᚋmodelᚐEv
 	return ec._EventEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEventKind2rootsgraphᚋgraphᚋmodelᚐEventKind(ctx context.Context, v any) (model.EventKind, error) {
+func (ec *executionContext) unmarshalNEventKind2rootsgraphᚋmodelᚐEventKind(ctx context.Context, v any) (model.EventKind, error) {
 	var res model.EventKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEventKind2rootsgraphᚋgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+func (ec *executionContext) marshalNEventKind2rootsgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v model.EventKind) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNEventOrderField2rootsgraphᚋgraphᚋmodelᚐEventOrderField(ctx context.Context, v any) (model.EventOrderField, error) {
+func (ec *executionContext) unmarshalNEventOrderField2rootsgraphᚋmodelᚐEventOrderField(ctx context.Context, v any) (model.EventOrderField, error) {
 	var res model.EventOrderField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEventOrderField2rootsgraphᚋgraphᚋmodelᚐEventOrderField(ctx context.Context, sel ast.SelectionSet, v model.EventOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNEventOrderField2rootsgraphᚋmodelᚐEventOrderField(ctx context.Context, sel ast.SelectionSet, v model.EventOrderField) graphql.Marshaler {
 	return v
 }
 
@@ -19903,23 +19903,23 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalNGeneration2rootsgraphᚋgraphᚋmodelᚐGeneration(ctx context.Context, v any) (model.Generation, error) {
+func (ec *executionContext) unmarshalNGeneration2rootsgraphᚋmodelᚐGeneration(ctx context.Context, v any) (model.Generation, error) {
 	var res model.Generation
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNGeneration2rootsgraphᚋgraphᚋmodelᚐGeneration(ctx context.Context, sel ast.SelectionSet, v model.Generation) graphql.Marshaler {
+func (ec *executionContext) marshalNGeneration2rootsgraphᚋmodelᚐGeneration(ctx context.Context, sel ast.SelectionSet, v model.Generation) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx context.Context, v any) ([]model.Generation, error) {
+func (ec *executionContext) unmarshalNGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx context.Context, v any) ([]model.Generation, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]model.Generation, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNGeneration2rootsgraphᚋgraphᚋmodelᚐGeneration(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNGeneration2rootsgraphᚋmodelᚐGeneration(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19927,11 +19927,11 @@ func (ec *executionContext) unmarshalNGeneration2ᚕrootsgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Generation) graphql.Marshaler {
+func (ec *executionContext) marshalNGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Generation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGeneration2rootsgraphᚋgraphᚋmodelᚐGeneration(ctx, sel, v[i])
+		return ec.marshalNGeneration2rootsgraphᚋmodelᚐGeneration(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19943,7 +19943,7 @@ func (ec *executionContext) marshalNGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐG
 	return ret
 }
 
-func (ec *executionContext) marshalNHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v *model.Hub) graphql.Marshaler {
+func (ec *executionContext) marshalNHub2ᚖrootsgraphᚋmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v *model.Hub) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Hub!")
 		return graphql.Null
@@ -19951,23 +19951,23 @@ func (ec *executionContext) marshalNHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx 
 	return ec._Hub(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNHubActivity2rootsgraphᚋgraphᚋmodelᚐHubActivity(ctx context.Context, v any) (model.HubActivity, error) {
+func (ec *executionContext) unmarshalNHubActivity2rootsgraphᚋmodelᚐHubActivity(ctx context.Context, v any) (model.HubActivity, error) {
 	var res model.HubActivity
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNHubActivity2rootsgraphᚋgraphᚋmodelᚐHubActivity(ctx context.Context, sel ast.SelectionSet, v model.HubActivity) graphql.Marshaler {
+func (ec *executionContext) marshalNHubActivity2rootsgraphᚋmodelᚐHubActivity(ctx context.Context, sel ast.SelectionSet, v model.HubActivity) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, v any) ([]model.HubActivity, error) {
+func (ec *executionContext) unmarshalNHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, v any) ([]model.HubActivity, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]model.HubActivity, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNHubActivity2rootsgraphᚋgraphᚋmodelᚐHubActivity(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNHubActivity2rootsgraphᚋmodelᚐHubActivity(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19975,11 +19975,11 @@ func (ec *executionContext) unmarshalNHubActivity2ᚕrootsgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.HubActivity) graphql.Marshaler {
+func (ec *executionContext) marshalNHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.HubActivity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHubActivity2rootsgraphᚋgraphᚋmodelᚐHubActivity(ctx, sel, v[i])
+		return ec.marshalNHubActivity2rootsgraphᚋmodelᚐHubActivity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19991,13 +19991,13 @@ func (ec *executionContext) marshalNHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) unmarshalNHubByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐHubByIDsInput(ctx context.Context, v any) ([]*model.HubByIDsInput, error) {
+func (ec *executionContext) unmarshalNHubByIDsInput2ᚕᚖrootsgraphᚋmodelᚐHubByIDsInput(ctx context.Context, v any) ([]*model.HubByIDsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*model.HubByIDsInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOHubByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐHubByIDsInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOHubByIDsInput2ᚖrootsgraphᚋmodelᚐHubByIDsInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20005,7 +20005,7 @@ func (ec *executionContext) unmarshalNHubByIDsInput2ᚕᚖrootsgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalNHubConnection2ᚖrootsgraphᚋgraphᚋmodelᚐHubConnection(ctx context.Context, sel ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNHubConnection2ᚖrootsgraphᚋmodelᚐHubConnection(ctx context.Context, sel ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HubConnection!")
 		return graphql.Null
@@ -20013,11 +20013,11 @@ func (ec *executionContext) marshalNHubConnection2ᚖrootsgraphᚋgraphᚋmodel�
 	return ec._HubConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNHubEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐHubEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HubEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNHubEdge2ᚕᚖrootsgraphᚋmodelᚐHubEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HubEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHubEdge2ᚖrootsgraphᚋgraphᚋmodelᚐHubEdge(ctx, sel, v[i])
+		return ec.marshalNHubEdge2ᚖrootsgraphᚋmodelᚐHubEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20029,7 +20029,7 @@ func (ec *executionContext) marshalNHubEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐH
 	return ret
 }
 
-func (ec *executionContext) marshalNHubEdge2ᚖrootsgraphᚋgraphᚋmodelᚐHubEdge(ctx context.Context, sel ast.SelectionSet, v *model.HubEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNHubEdge2ᚖrootsgraphᚋmodelᚐHubEdge(ctx context.Context, sel ast.SelectionSet, v *model.HubEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HubEdge!")
 		return graphql.Null
@@ -20037,23 +20037,23 @@ func (ec *executionContext) marshalNHubEdge2ᚖrootsgraphᚋgraphᚋmodelᚐHubE
 	return ec._HubEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNHubOrderField2rootsgraphᚋgraphᚋmodelᚐHubOrderField(ctx context.Context, v any) (model.HubOrderField, error) {
+func (ec *executionContext) unmarshalNHubOrderField2rootsgraphᚋmodelᚐHubOrderField(ctx context.Context, v any) (model.HubOrderField, error) {
 	var res model.HubOrderField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNHubOrderField2rootsgraphᚋgraphᚋmodelᚐHubOrderField(ctx context.Context, sel ast.SelectionSet, v model.HubOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNHubOrderField2rootsgraphᚋmodelᚐHubOrderField(ctx context.Context, sel ast.SelectionSet, v model.HubOrderField) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNHubSetting2rootsgraphᚋgraphᚋmodelᚐHubSetting(ctx context.Context, v any) (model.HubSetting, error) {
+func (ec *executionContext) unmarshalNHubSetting2rootsgraphᚋmodelᚐHubSetting(ctx context.Context, v any) (model.HubSetting, error) {
 	var res model.HubSetting
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNHubSetting2rootsgraphᚋgraphᚋmodelᚐHubSetting(ctx context.Context, sel ast.SelectionSet, v model.HubSetting) graphql.Marshaler {
+func (ec *executionContext) marshalNHubSetting2rootsgraphᚋmodelᚐHubSetting(ctx context.Context, sel ast.SelectionSet, v model.HubSetting) graphql.Marshaler {
 	return v
 }
 
@@ -20114,23 +20114,23 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) unmarshalNIssue2rootsgraphᚋgraphᚋmodelᚐIssue(ctx context.Context, v any) (model.Issue, error) {
+func (ec *executionContext) unmarshalNIssue2rootsgraphᚋmodelᚐIssue(ctx context.Context, v any) (model.Issue, error) {
 	var res model.Issue
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNIssue2rootsgraphᚋgraphᚋmodelᚐIssue(ctx context.Context, sel ast.SelectionSet, v model.Issue) graphql.Marshaler {
+func (ec *executionContext) marshalNIssue2rootsgraphᚋmodelᚐIssue(ctx context.Context, sel ast.SelectionSet, v model.Issue) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx context.Context, v any) ([]model.Issue, error) {
+func (ec *executionContext) unmarshalNIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx context.Context, v any) ([]model.Issue, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]model.Issue, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNIssue2rootsgraphᚋgraphᚋmodelᚐIssue(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNIssue2rootsgraphᚋmodelᚐIssue(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20138,11 +20138,11 @@ func (ec *executionContext) unmarshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssu
 	return res, nil
 }
 
-func (ec *executionContext) marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Issue) graphql.Marshaler {
+func (ec *executionContext) marshalNIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Issue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIssue2rootsgraphᚋgraphᚋmodelᚐIssue(ctx, sel, v[i])
+		return ec.marshalNIssue2rootsgraphᚋmodelᚐIssue(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20154,11 +20154,11 @@ func (ec *executionContext) marshalNIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssue�
 	return ret
 }
 
-func (ec *executionContext) marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
+func (ec *executionContext) marshalNMembership2ᚕᚖrootsgraphᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMembership2ᚖrootsgraphᚋgraphᚋmodelᚐMembership(ctx, sel, v[i])
+		return ec.marshalNMembership2ᚖrootsgraphᚋmodelᚐMembership(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20170,7 +20170,7 @@ func (ec *executionContext) marshalNMembership2ᚕᚖrootsgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNMembership2ᚖrootsgraphᚋgraphᚋmodelᚐMembership(ctx context.Context, sel ast.SelectionSet, v *model.Membership) graphql.Marshaler {
+func (ec *executionContext) marshalNMembership2ᚖrootsgraphᚋmodelᚐMembership(ctx context.Context, sel ast.SelectionSet, v *model.Membership) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Membership!")
 		return graphql.Null
@@ -20178,7 +20178,7 @@ func (ec *executionContext) marshalNMembership2ᚖrootsgraphᚋgraphᚋmodelᚐM
 	return ec._Membership(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNetwork2ᚖrootsgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
+func (ec *executionContext) marshalNNetwork2ᚖrootsgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Network!")
 		return graphql.Null
@@ -20186,11 +20186,11 @@ func (ec *executionContext) marshalNNetwork2ᚖrootsgraphᚋgraphᚋmodelᚐNetw
 	return ec._Network(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNetworkComponent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkComponent2ᚕᚖrootsgraphᚋmodelᚐNetworkComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetworkComponent2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponent(ctx, sel, v[i])
+		return ec.marshalNNetworkComponent2ᚖrootsgraphᚋmodelᚐNetworkComponent(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20202,7 +20202,7 @@ func (ec *executionContext) marshalNNetworkComponent2ᚕᚖrootsgraphᚋgraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNNetworkComponent2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkComponent(ctx context.Context, sel ast.SelectionSet, v *model.NetworkComponent) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkComponent2ᚖrootsgraphᚋmodelᚐNetworkComponent(ctx context.Context, sel ast.SelectionSet, v *model.NetworkComponent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkComponent!")
 		return graphql.Null
@@ -20210,11 +20210,11 @@ func (ec *executionContext) marshalNNetworkComponent2ᚖrootsgraphᚋgraphᚋmod
 	return ec._NetworkComponent(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkEdge2ᚕᚖrootsgraphᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetworkEdge2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdge(ctx, sel, v[i])
+		return ec.marshalNNetworkEdge2ᚖrootsgraphᚋmodelᚐNetworkEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20226,7 +20226,7 @@ func (ec *executionContext) marshalNNetworkEdge2ᚕᚖrootsgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNNetworkEdge2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkEdge(ctx context.Context, sel ast.SelectionSet, v *model.NetworkEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkEdge2ᚖrootsgraphᚋmodelᚐNetworkEdge(ctx context.Context, sel ast.SelectionSet, v *model.NetworkEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkEdge!")
 		return graphql.Null
@@ -20234,7 +20234,7 @@ func (ec *executionContext) marshalNNetworkEdge2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return ec._NetworkEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNetworkMeasures2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkMeasures(ctx context.Context, sel ast.SelectionSet, v *model.NetworkMeasures) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkMeasures2ᚖrootsgraphᚋmodelᚐNetworkMeasures(ctx context.Context, sel ast.SelectionSet, v *model.NetworkMeasures) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkMeasures!")
 		return graphql.Null
@@ -20242,11 +20242,11 @@ func (ec *executionContext) marshalNNetworkMeasures2ᚖrootsgraphᚋgraphᚋmode
 	return ec._NetworkMeasures(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkNode2ᚕᚖrootsgraphᚋmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkNode(ctx, sel, v[i])
+		return ec.marshalNNetworkNode2ᚖrootsgraphᚋmodelᚐNetworkNode(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20258,7 +20258,7 @@ func (ec *executionContext) marshalNNetworkNode2ᚕᚖrootsgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkNode(ctx context.Context, sel ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkNode2ᚖrootsgraphᚋmodelᚐNetworkNode(ctx context.Context, sel ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkNode!")
 		return graphql.Null
@@ -20266,17 +20266,17 @@ func (ec *executionContext) marshalNNetworkNode2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return ec._NetworkNode(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx context.Context, v any) (model.NetworkNodeKind, error) {
+func (ec *executionContext) unmarshalNNetworkNodeKind2rootsgraphᚋmodelᚐNetworkNodeKind(ctx context.Context, v any) (model.NetworkNodeKind, error) {
 	var res model.NetworkNodeKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx context.Context, sel ast.SelectionSet, v model.NetworkNodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkNodeKind2rootsgraphᚋmodelᚐNetworkNodeKind(ctx context.Context, sel ast.SelectionSet, v model.NetworkNodeKind) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNNode2rootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2rootsgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
 		return graphql.Null
@@ -20284,21 +20284,21 @@ func (ec *executionContext) marshalNNode2rootsgraphᚋgraphᚋmodelᚐNode(ctx c
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2ᚕrootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2ᚕrootsgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalONode2rootsgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+		return ec.marshalONode2rootsgraphᚋmodelᚐNode(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalNNodeMeasure2ᚕᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeMeasure) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeMeasure2ᚕᚖrootsgraphᚋmodelᚐNodeMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeMeasure) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNodeMeasure2ᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasure(ctx, sel, v[i])
+		return ec.marshalNNodeMeasure2ᚖrootsgraphᚋmodelᚐNodeMeasure(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20310,7 +20310,7 @@ func (ec *executionContext) marshalNNodeMeasure2ᚕᚖrootsgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNNodeMeasure2ᚖrootsgraphᚋgraphᚋmodelᚐNodeMeasure(ctx context.Context, sel ast.SelectionSet, v *model.NodeMeasure) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeMeasure2ᚖrootsgraphᚋmodelᚐNodeMeasure(ctx context.Context, sel ast.SelectionSet, v *model.NodeMeasure) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NodeMeasure!")
 		return graphql.Null
@@ -20318,7 +20318,7 @@ func (ec *executionContext) marshalNNodeMeasure2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return ec._NodeMeasure(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Organization!")
 		return graphql.Null
@@ -20326,13 +20326,13 @@ func (ec *executionContext) marshalNOrganization2ᚖrootsgraphᚋgraphᚋmodel�
 	return ec._Organization(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrganizationByIDsInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐOrganizationByIDsInput(ctx context.Context, v any) ([]*model.OrganizationByIDsInput, error) {
+func (ec *executionContext) unmarshalNOrganizationByIDsInput2ᚕᚖrootsgraphᚋmodelᚐOrganizationByIDsInput(ctx context.Context, v any) ([]*model.OrganizationByIDsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*model.OrganizationByIDsInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOOrganizationByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationByIDsInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOOrganizationByIDsInput2ᚖrootsgraphᚋmodelᚐOrganizationByIDsInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20340,7 +20340,7 @@ func (ec *executionContext) unmarshalNOrganizationByIDsInput2ᚕᚖrootsgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalNOrganizationConnection2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationConnection2ᚖrootsgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
 		return graphql.Null
@@ -20348,11 +20348,11 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖrootsgraphᚋgraph
 	return ec._OrganizationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖrootsgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganizationEdge2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+		return ec.marshalNOrganizationEdge2ᚖrootsgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20364,7 +20364,7 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖrootsgraphᚋgraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚖrootsgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
 		return graphql.Null
@@ -20372,27 +20372,27 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖrootsgraphᚋgraphᚋmod
 	return ec._OrganizationEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrganizationKind2rootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx context.Context, v any) (model.OrganizationKind, error) {
+func (ec *executionContext) unmarshalNOrganizationKind2rootsgraphᚋmodelᚐOrganizationKind(ctx context.Context, v any) (model.OrganizationKind, error) {
 	var res model.OrganizationKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOrganizationKind2rootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v model.OrganizationKind) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationKind2rootsgraphᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v model.OrganizationKind) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNOrganizationOrderField2rootsgraphᚋgraphᚋmodelᚐOrganizationOrderField(ctx context.Context, v any) (model.OrganizationOrderField, error) {
+func (ec *executionContext) unmarshalNOrganizationOrderField2rootsgraphᚋmodelᚐOrganizationOrderField(ctx context.Context, v any) (model.OrganizationOrderField, error) {
 	var res model.OrganizationOrderField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOrganizationOrderField2rootsgraphᚋgraphᚋmodelᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v model.OrganizationOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationOrderField2rootsgraphᚋmodelᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v model.OrganizationOrderField) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖrootsgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -20400,11 +20400,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖrootsgraphᚋgraphᚋmodelᚐPag
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmodelᚐParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
+func (ec *executionContext) marshalNParticipation2ᚕᚖrootsgraphᚋmodelᚐParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNParticipation2ᚖrootsgraphᚋgraphᚋmodelᚐParticipation(ctx, sel, v[i])
+		return ec.marshalNParticipation2ᚖrootsgraphᚋmodelᚐParticipation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20416,7 +20416,7 @@ func (ec *executionContext) marshalNParticipation2ᚕᚖrootsgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNParticipation2ᚖrootsgraphᚋgraphᚋmodelᚐParticipation(ctx context.Context, sel ast.SelectionSet, v *model.Participation) graphql.Marshaler {
+func (ec *executionContext) marshalNParticipation2ᚖrootsgraphᚋmodelᚐParticipation(ctx context.Context, sel ast.SelectionSet, v *model.Participation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Participation!")
 		return graphql.Null
@@ -20424,31 +20424,31 @@ func (ec *executionContext) marshalNParticipation2ᚖrootsgraphᚋgraphᚋmodel�
 	return ec._Participation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNParticipationRole2rootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (model.ParticipationRole, error) {
+func (ec *executionContext) unmarshalNParticipationRole2rootsgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (model.ParticipationRole, error) {
 	var res model.ParticipationRole
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNParticipationRole2rootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v model.ParticipationRole) graphql.Marshaler {
+func (ec *executionContext) marshalNParticipationRole2rootsgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v model.ParticipationRole) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNSortDirection2rootsgraphᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
+func (ec *executionContext) unmarshalNSortDirection2rootsgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
 	var res model.SortDirection
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSortDirection2rootsgraphᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v model.SortDirection) graphql.Marshaler {
+func (ec *executionContext) marshalNSortDirection2rootsgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v model.SortDirection) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+func (ec *executionContext) marshalNSource2ᚕᚖrootsgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSource2ᚖrootsgraphᚋgraphᚋmodelᚐSource(ctx, sel, v[i])
+		return ec.marshalNSource2ᚖrootsgraphᚋmodelᚐSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20460,7 +20460,7 @@ func (ec *executionContext) marshalNSource2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSo
 	return ret
 }
 
-func (ec *executionContext) marshalNSource2ᚖrootsgraphᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
+func (ec *executionContext) marshalNSource2ᚖrootsgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Source!")
 		return graphql.Null
@@ -20468,13 +20468,13 @@ func (ec *executionContext) marshalNSource2ᚖrootsgraphᚋgraphᚋmodelᚐSourc
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]*model.SourceInput, error) {
+func (ec *executionContext) unmarshalNSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]*model.SourceInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*model.SourceInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSourceInput2ᚖrootsgraphᚋgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSourceInput2ᚖrootsgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20482,16 +20482,16 @@ func (ec *executionContext) unmarshalNSourceInput2ᚕᚖrootsgraphᚋgraphᚋmod
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNSourceInput2ᚖrootsgraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+func (ec *executionContext) unmarshalNSourceInput2ᚖrootsgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNState2ᚕᚖrootsgraphᚋgraphᚋmodelᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.State) graphql.Marshaler {
+func (ec *executionContext) marshalNState2ᚕᚖrootsgraphᚋmodelᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.State) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, sel, v[i])
+		return ec.marshalNState2ᚖrootsgraphᚋmodelᚐState(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20503,7 +20503,7 @@ func (ec *executionContext) marshalNState2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSta
 	return ret
 }
 
-func (ec *executionContext) marshalNState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx context.Context, sel ast.SelectionSet, v *model.State) graphql.Marshaler {
+func (ec *executionContext) marshalNState2ᚖrootsgraphᚋmodelᚐState(ctx context.Context, sel ast.SelectionSet, v *model.State) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "State!")
 		return graphql.Null
@@ -20511,13 +20511,13 @@ func (ec *executionContext) marshalNState2ᚖrootsgraphᚋgraphᚋmodelᚐState(
 	return ec._State(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNStateByCodesInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐStateByCodesInput(ctx context.Context, v any) ([]*model.StateByCodesInput, error) {
+func (ec *executionContext) unmarshalNStateByCodesInput2ᚕᚖrootsgraphᚋmodelᚐStateByCodesInput(ctx context.Context, v any) ([]*model.StateByCodesInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*model.StateByCodesInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalOStateByCodesInput2ᚖrootsgraphᚋgraphᚋmodelᚐStateByCodesInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalOStateByCodesInput2ᚖrootsgraphᚋmodelᚐStateByCodesInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20525,7 +20525,7 @@ func (ec *executionContext) unmarshalNStateByCodesInput2ᚕᚖrootsgraphᚋgraph
 	return res, nil
 }
 
-func (ec *executionContext) marshalNStateConnection2ᚖrootsgraphᚋgraphᚋmodelᚐStateConnection(ctx context.Context, sel ast.SelectionSet, v *model.StateConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNStateConnection2ᚖrootsgraphᚋmodelᚐStateConnection(ctx context.Context, sel ast.SelectionSet, v *model.StateConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StateConnection!")
 		return graphql.Null
@@ -20533,11 +20533,11 @@ func (ec *executionContext) marshalNStateConnection2ᚖrootsgraphᚋgraphᚋmode
 	return ec._StateConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStateEdge2ᚕᚖrootsgraphᚋgraphᚋmodelᚐStateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StateEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNStateEdge2ᚕᚖrootsgraphᚋmodelᚐStateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StateEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStateEdge2ᚖrootsgraphᚋgraphᚋmodelᚐStateEdge(ctx, sel, v[i])
+		return ec.marshalNStateEdge2ᚖrootsgraphᚋmodelᚐStateEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20549,7 +20549,7 @@ func (ec *executionContext) marshalNStateEdge2ᚕᚖrootsgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNStateEdge2ᚖrootsgraphᚋgraphᚋmodelᚐStateEdge(ctx context.Context, sel ast.SelectionSet, v *model.StateEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNStateEdge2ᚖrootsgraphᚋmodelᚐStateEdge(ctx context.Context, sel ast.SelectionSet, v *model.StateEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StateEdge!")
 		return graphql.Null
@@ -20557,13 +20557,13 @@ func (ec *executionContext) marshalNStateEdge2ᚖrootsgraphᚋgraphᚋmodelᚐSt
 	return ec._StateEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNStateType2rootsgraphᚋgraphᚋmodelᚐStateType(ctx context.Context, v any) (model.StateType, error) {
+func (ec *executionContext) unmarshalNStateType2rootsgraphᚋmodelᚐStateType(ctx context.Context, v any) (model.StateType, error) {
 	var res model.StateType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStateType2rootsgraphᚋgraphᚋmodelᚐStateType(ctx context.Context, sel ast.SelectionSet, v model.StateType) graphql.Marshaler {
+func (ec *executionContext) marshalNStateType2rootsgraphᚋmodelᚐStateType(ctx context.Context, sel ast.SelectionSet, v model.StateType) graphql.Marshaler {
 	return v
 }
 
@@ -20610,17 +20610,17 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) unmarshalNUpdateEventInput2rootsgraphᚋgraphᚋmodelᚐUpdateEventInput(ctx context.Context, v any) (model.UpdateEventInput, error) {
+func (ec *executionContext) unmarshalNUpdateEventInput2rootsgraphᚋmodelᚐUpdateEventInput(ctx context.Context, v any) (model.UpdateEventInput, error) {
 	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateHubInput2rootsgraphᚋgraphᚋmodelᚐUpdateHubInput(ctx context.Context, v any) (model.UpdateHubInput, error) {
+func (ec *executionContext) unmarshalNUpdateHubInput2rootsgraphᚋmodelᚐUpdateHubInput(ctx context.Context, v any) (model.UpdateHubInput, error) {
 	res, err := ec.unmarshalInputUpdateHubInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateOrganizationInput2rootsgraphᚋgraphᚋmodelᚐUpdateOrganizationInput(ctx context.Context, v any) (model.UpdateOrganizationInput, error) {
+func (ec *executionContext) unmarshalNUpdateOrganizationInput2rootsgraphᚋmodelᚐUpdateOrganizationInput(ctx context.Context, v any) (model.UpdateOrganizationInput, error) {
 	res, err := ec.unmarshalInputUpdateOrganizationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -20972,27 +20972,27 @@ func (ec *executionContext) marshalNfederation__Scope2ᚕᚕstringᚄ(ctx contex
 	return ret
 }
 
-func (ec *executionContext) marshalOAlliance2ᚕᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx context.Context, sel ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+func (ec *executionContext) marshalOAlliance2ᚕᚖrootsgraphᚋmodelᚐAlliance(ctx context.Context, sel ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx, sel, v[i])
+		return ec.marshalOAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOAlliance2ᚖrootsgraphᚋgraphᚋmodelᚐAlliance(ctx context.Context, sel ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+func (ec *executionContext) marshalOAlliance2ᚖrootsgraphᚋmodelᚐAlliance(ctx context.Context, sel ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Alliance(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAllianceByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐAllianceByIDsInput(ctx context.Context, v any) (*model.AllianceByIDsInput, error) {
+func (ec *executionContext) unmarshalOAllianceByIDsInput2ᚖrootsgraphᚋmodelᚐAllianceByIDsInput(ctx context.Context, v any) (*model.AllianceByIDsInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21000,7 +21000,7 @@ func (ec *executionContext) unmarshalOAllianceByIDsInput2ᚖrootsgraphᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOAuditFilter2ᚖrootsgraphᚋgraphᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
+func (ec *executionContext) unmarshalOAuditFilter2ᚖrootsgraphᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21038,7 +21038,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodelᚐBoundingBox(ctx context.Context, v any) (*model.BoundingBox, error) {
+func (ec *executionContext) unmarshalOBoundingBox2ᚖrootsgraphᚋmodelᚐBoundingBox(ctx context.Context, v any) (*model.BoundingBox, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21046,7 +21046,7 @@ func (ec *executionContext) unmarshalOBoundingBox2ᚖrootsgraphᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, v any) ([]model.Community, error) {
+func (ec *executionContext) unmarshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx context.Context, v any) ([]model.Community, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21055,7 +21055,7 @@ func (ec *executionContext) unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	res := make([]model.Community, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCommunity2rootsgraphᚋgraphᚋmodelᚐCommunity(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNCommunity2rootsgraphᚋmodelᚐCommunity(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21063,14 +21063,14 @@ func (ec *executionContext) unmarshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Community) graphql.Marshaler {
+func (ec *executionContext) marshalOCommunity2ᚕrootsgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Community) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCommunity2rootsgraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
+		return ec.marshalNCommunity2rootsgraphᚋmodelᚐCommunity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21082,7 +21082,7 @@ func (ec *executionContext) marshalOCommunity2ᚕrootsgraphᚋgraphᚋmodelᚐCo
 	return ret
 }
 
-func (ec *executionContext) unmarshalOCoverageFilter2ᚖrootsgraphᚋgraphᚋmodelᚐCoverageFilter(ctx context.Context, v any) (*model.CoverageFilter, error) {
+func (ec *executionContext) unmarshalOCoverageFilter2ᚖrootsgraphᚋmodelᚐCoverageFilter(ctx context.Context, v any) (*model.CoverageFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21090,7 +21090,7 @@ func (ec *executionContext) unmarshalOCoverageFilter2ᚖrootsgraphᚋgraphᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
+func (ec *executionContext) unmarshalODate2ᚖrootsgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21099,7 +21099,7 @@ func (ec *executionContext) unmarshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODate2ᚖrootsgraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
+func (ec *executionContext) marshalODate2ᚖrootsgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -21124,7 +21124,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx context.Context, v any) ([]model.EdgeKind, error) {
+func (ec *executionContext) unmarshalOEdgeKind2ᚕrootsgraphᚋmodelᚐEdgeKindᚄ(ctx context.Context, v any) ([]model.EdgeKind, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21133,7 +21133,7 @@ func (ec *executionContext) unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐE
 	res := make([]model.EdgeKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEdgeKind2rootsgraphᚋmodelᚐEdgeKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21141,14 +21141,14 @@ func (ec *executionContext) unmarshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐE
 	return res, nil
 }
 
-func (ec *executionContext) marshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdgeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EdgeKind) graphql.Marshaler {
+func (ec *executionContext) marshalOEdgeKind2ᚕrootsgraphᚋmodelᚐEdgeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EdgeKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEdgeKind2rootsgraphᚋgraphᚋmodelᚐEdgeKind(ctx, sel, v[i])
+		return ec.marshalNEdgeKind2rootsgraphᚋmodelᚐEdgeKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21160,27 +21160,27 @@ func (ec *executionContext) marshalOEdgeKind2ᚕrootsgraphᚋgraphᚋmodelᚐEdg
 	return ret
 }
 
-func (ec *executionContext) marshalOEvent2ᚕᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
+func (ec *executionContext) marshalOEvent2ᚕᚖrootsgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx, sel, v[i])
+		return ec.marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOEvent2ᚖrootsgraphᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
+func (ec *executionContext) marshalOEvent2ᚖrootsgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Event(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOEventByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐEventByIDsInput(ctx context.Context, v any) (*model.EventByIDsInput, error) {
+func (ec *executionContext) unmarshalOEventByIDsInput2ᚖrootsgraphᚋmodelᚐEventByIDsInput(ctx context.Context, v any) (*model.EventByIDsInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21188,7 +21188,7 @@ func (ec *executionContext) unmarshalOEventByIDsInput2ᚖrootsgraphᚋgraphᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodelᚐEventFilter(ctx context.Context, v any) (*model.EventFilter, error) {
+func (ec *executionContext) unmarshalOEventFilter2ᚖrootsgraphᚋmodelᚐEventFilter(ctx context.Context, v any) (*model.EventFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21196,7 +21196,7 @@ func (ec *executionContext) unmarshalOEventFilter2ᚖrootsgraphᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOEventKind2ᚕrootsgraphᚋgraphᚋmodelᚐEventKindᚄ(ctx context.Context, v any) ([]model.EventKind, error) {
+func (ec *executionContext) unmarshalOEventKind2ᚕrootsgraphᚋmodelᚐEventKindᚄ(ctx context.Context, v any) ([]model.EventKind, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21205,7 +21205,7 @@ func (ec *executionContext) unmarshalOEventKind2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	res := make([]model.EventKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEventKind2rootsgraphᚋgraphᚋmodelᚐEventKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEventKind2rootsgraphᚋmodelᚐEventKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21213,14 +21213,14 @@ func (ec *executionContext) unmarshalOEventKind2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOEventKind2ᚕrootsgraphᚋgraphᚋmodelᚐEventKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventKind) graphql.Marshaler {
+func (ec *executionContext) marshalOEventKind2ᚕrootsgraphᚋmodelᚐEventKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEventKind2rootsgraphᚋgraphᚋmodelᚐEventKind(ctx, sel, v[i])
+		return ec.marshalNEventKind2rootsgraphᚋmodelᚐEventKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21232,7 +21232,7 @@ func (ec *executionContext) marshalOEventKind2ᚕrootsgraphᚋgraphᚋmodelᚐEv
 	return ret
 }
 
-func (ec *executionContext) unmarshalOEventKind2ᚖrootsgraphᚋgraphᚋmodelᚐEventKind(ctx context.Context, v any) (*model.EventKind, error) {
+func (ec *executionContext) unmarshalOEventKind2ᚖrootsgraphᚋmodelᚐEventKind(ctx context.Context, v any) (*model.EventKind, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21241,14 +21241,14 @@ func (ec *executionContext) unmarshalOEventKind2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOEventKind2ᚖrootsgraphᚋgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v *model.EventKind) graphql.Marshaler {
+func (ec *executionContext) marshalOEventKind2ᚖrootsgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v *model.EventKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodelᚐEventOrder(ctx context.Context, v any) (*model.EventOrder, error) {
+func (ec *executionContext) unmarshalOEventOrder2ᚖrootsgraphᚋmodelᚐEventOrder(ctx context.Context, v any) (*model.EventOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21256,7 +21256,7 @@ func (ec *executionContext) unmarshalOEventOrder2ᚖrootsgraphᚋgraphᚋmodel�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOEventRole2ᚖrootsgraphᚋgraphᚋmodelᚐEventRole(ctx context.Context, v any) (*model.EventRole, error) {
+func (ec *executionContext) unmarshalOEventRole2ᚖrootsgraphᚋmodelᚐEventRole(ctx context.Context, v any) (*model.EventRole, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21265,7 +21265,7 @@ func (ec *executionContext) unmarshalOEventRole2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOEventRole2ᚖrootsgraphᚋgraphᚋmodelᚐEventRole(ctx context.Context, sel ast.SelectionSet, v *model.EventRole) graphql.Marshaler {
+func (ec *executionContext) marshalOEventRole2ᚖrootsgraphᚋmodelᚐEventRole(ctx context.Context, sel ast.SelectionSet, v *model.EventRole) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -21289,7 +21289,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalOGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx context.Context, v any) ([]model.Generation, error) {
+func (ec *executionContext) unmarshalOGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx context.Context, v any) ([]model.Generation, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21298,7 +21298,7 @@ func (ec *executionContext) unmarshalOGeneration2ᚕrootsgraphᚋgraphᚋmodel�
 	res := make([]model.Generation, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNGeneration2rootsgraphᚋgraphᚋmodelᚐGeneration(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNGeneration2rootsgraphᚋmodelᚐGeneration(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21306,14 +21306,14 @@ func (ec *executionContext) unmarshalOGeneration2ᚕrootsgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐGenerationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Generation) graphql.Marshaler {
+func (ec *executionContext) marshalOGeneration2ᚕrootsgraphᚋmodelᚐGenerationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Generation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGeneration2rootsgraphᚋgraphᚋmodelᚐGeneration(ctx, sel, v[i])
+		return ec.marshalNGeneration2rootsgraphᚋmodelᚐGeneration(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21325,27 +21325,27 @@ func (ec *executionContext) marshalOGeneration2ᚕrootsgraphᚋgraphᚋmodelᚐG
 	return ret
 }
 
-func (ec *executionContext) marshalOHub2ᚕᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v []*model.Hub) graphql.Marshaler {
+func (ec *executionContext) marshalOHub2ᚕᚖrootsgraphᚋmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v []*model.Hub) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx, sel, v[i])
+		return ec.marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOHub2ᚖrootsgraphᚋgraphᚋmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v *model.Hub) graphql.Marshaler {
+func (ec *executionContext) marshalOHub2ᚖrootsgraphᚋmodelᚐHub(ctx context.Context, sel ast.SelectionSet, v *model.Hub) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Hub(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, v any) ([]model.HubActivity, error) {
+func (ec *executionContext) unmarshalOHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, v any) ([]model.HubActivity, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21354,7 +21354,7 @@ func (ec *executionContext) unmarshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodel�
 	res := make([]model.HubActivity, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNHubActivity2rootsgraphᚋgraphᚋmodelᚐHubActivity(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNHubActivity2rootsgraphᚋmodelᚐHubActivity(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21362,14 +21362,14 @@ func (ec *executionContext) unmarshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.HubActivity) graphql.Marshaler {
+func (ec *executionContext) marshalOHubActivity2ᚕrootsgraphᚋmodelᚐHubActivityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.HubActivity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHubActivity2rootsgraphᚋgraphᚋmodelᚐHubActivity(ctx, sel, v[i])
+		return ec.marshalNHubActivity2rootsgraphᚋmodelᚐHubActivity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21381,7 +21381,7 @@ func (ec *executionContext) marshalOHubActivity2ᚕrootsgraphᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) unmarshalOHubByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐHubByIDsInput(ctx context.Context, v any) (*model.HubByIDsInput, error) {
+func (ec *executionContext) unmarshalOHubByIDsInput2ᚖrootsgraphᚋmodelᚐHubByIDsInput(ctx context.Context, v any) (*model.HubByIDsInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21389,7 +21389,7 @@ func (ec *executionContext) unmarshalOHubByIDsInput2ᚖrootsgraphᚋgraphᚋmode
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOHubFilter2ᚖrootsgraphᚋgraphᚋmodelᚐHubFilter(ctx context.Context, v any) (*model.HubFilter, error) {
+func (ec *executionContext) unmarshalOHubFilter2ᚖrootsgraphᚋmodelᚐHubFilter(ctx context.Context, v any) (*model.HubFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21397,7 +21397,7 @@ func (ec *executionContext) unmarshalOHubFilter2ᚖrootsgraphᚋgraphᚋmodelᚐ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOHubOrder2ᚖrootsgraphᚋgraphᚋmodelᚐHubOrder(ctx context.Context, v any) (*model.HubOrder, error) {
+func (ec *executionContext) unmarshalOHubOrder2ᚖrootsgraphᚋmodelᚐHubOrder(ctx context.Context, v any) (*model.HubOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21405,7 +21405,7 @@ func (ec *executionContext) unmarshalOHubOrder2ᚖrootsgraphᚋgraphᚋmodelᚐH
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOHubSetting2ᚕrootsgraphᚋgraphᚋmodelᚐHubSettingᚄ(ctx context.Context, v any) ([]model.HubSetting, error) {
+func (ec *executionContext) unmarshalOHubSetting2ᚕrootsgraphᚋmodelᚐHubSettingᚄ(ctx context.Context, v any) ([]model.HubSetting, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21414,7 +21414,7 @@ func (ec *executionContext) unmarshalOHubSetting2ᚕrootsgraphᚋgraphᚋmodel�
 	res := make([]model.HubSetting, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNHubSetting2rootsgraphᚋgraphᚋmodelᚐHubSetting(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNHubSetting2rootsgraphᚋmodelᚐHubSetting(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21422,14 +21422,14 @@ func (ec *executionContext) unmarshalOHubSetting2ᚕrootsgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOHubSetting2ᚕrootsgraphᚋgraphᚋmodelᚐHubSettingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.HubSetting) graphql.Marshaler {
+func (ec *executionContext) marshalOHubSetting2ᚕrootsgraphᚋmodelᚐHubSettingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.HubSetting) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHubSetting2rootsgraphᚋgraphᚋmodelᚐHubSetting(ctx, sel, v[i])
+		return ec.marshalNHubSetting2rootsgraphᚋmodelᚐHubSetting(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21441,7 +21441,7 @@ func (ec *executionContext) marshalOHubSetting2ᚕrootsgraphᚋgraphᚋmodelᚐH
 	return ret
 }
 
-func (ec *executionContext) unmarshalOHubSetting2ᚖrootsgraphᚋgraphᚋmodelᚐHubSetting(ctx context.Context, v any) (*model.HubSetting, error) {
+func (ec *executionContext) unmarshalOHubSetting2ᚖrootsgraphᚋmodelᚐHubSetting(ctx context.Context, v any) (*model.HubSetting, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21450,7 +21450,7 @@ func (ec *executionContext) unmarshalOHubSetting2ᚖrootsgraphᚋgraphᚋmodel�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOHubSetting2ᚖrootsgraphᚋgraphᚋmodelᚐHubSetting(ctx context.Context, sel ast.SelectionSet, v *model.HubSetting) graphql.Marshaler {
+func (ec *executionContext) marshalOHubSetting2ᚖrootsgraphᚋmodelᚐHubSetting(ctx context.Context, sel ast.SelectionSet, v *model.HubSetting) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -21528,7 +21528,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx context.Context, v any) ([]model.Issue, error) {
+func (ec *executionContext) unmarshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx context.Context, v any) ([]model.Issue, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21537,7 +21537,7 @@ func (ec *executionContext) unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssu
 	res := make([]model.Issue, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNIssue2rootsgraphᚋgraphᚋmodelᚐIssue(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNIssue2rootsgraphᚋmodelᚐIssue(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21545,14 +21545,14 @@ func (ec *executionContext) unmarshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssu
 	return res, nil
 }
 
-func (ec *executionContext) marshalOIssue2ᚕrootsgraphᚋgraphᚋmodelᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Issue) graphql.Marshaler {
+func (ec *executionContext) marshalOIssue2ᚕrootsgraphᚋmodelᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Issue) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIssue2rootsgraphᚋgraphᚋmodelᚐIssue(ctx, sel, v[i])
+		return ec.marshalNIssue2rootsgraphᚋmodelᚐIssue(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21582,7 +21582,7 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
-func (ec *executionContext) unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(ctx context.Context, v any) (*model.Near, error) {
+func (ec *executionContext) unmarshalONear2ᚖrootsgraphᚋmodelᚐNear(ctx context.Context, v any) (*model.Near, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21590,7 +21590,7 @@ func (ec *executionContext) unmarshalONear2ᚖrootsgraphᚋgraphᚋmodelᚐNear(
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
+func (ec *executionContext) unmarshalONetworkNodeKind2ᚕrootsgraphᚋmodelᚐNetworkNodeKindᚄ(ctx context.Context, v any) ([]model.NetworkNodeKind, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21599,7 +21599,7 @@ func (ec *executionContext) unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmo
 	res := make([]model.NetworkNodeKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNNetworkNodeKind2rootsgraphᚋmodelᚐNetworkNodeKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21607,14 +21607,14 @@ func (ec *executionContext) unmarshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmo
 	return res, nil
 }
 
-func (ec *executionContext) marshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmodelᚐNetworkNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkNodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalONetworkNodeKind2ᚕrootsgraphᚋmodelᚐNetworkNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkNodeKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetworkNodeKind2rootsgraphᚋgraphᚋmodelᚐNetworkNodeKind(ctx, sel, v[i])
+		return ec.marshalNNetworkNodeKind2rootsgraphᚋmodelᚐNetworkNodeKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21626,41 +21626,41 @@ func (ec *executionContext) marshalONetworkNodeKind2ᚕrootsgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalONetworkPath2ᚖrootsgraphᚋgraphᚋmodelᚐNetworkPath(ctx context.Context, sel ast.SelectionSet, v *model.NetworkPath) graphql.Marshaler {
+func (ec *executionContext) marshalONetworkPath2ᚖrootsgraphᚋmodelᚐNetworkPath(ctx context.Context, sel ast.SelectionSet, v *model.NetworkPath) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._NetworkPath(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalONode2rootsgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalONode2rootsgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOrganization2ᚕᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+func (ec *executionContext) marshalOOrganization2ᚕᚖrootsgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx, sel, v[i])
+		return ec.marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOOrganization2ᚖrootsgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+func (ec *executionContext) marshalOOrganization2ᚖrootsgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOOrganizationByIDsInput2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationByIDsInput(ctx context.Context, v any) (*model.OrganizationByIDsInput, error) {
+func (ec *executionContext) unmarshalOOrganizationByIDsInput2ᚖrootsgraphᚋmodelᚐOrganizationByIDsInput(ctx context.Context, v any) (*model.OrganizationByIDsInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21668,7 +21668,7 @@ func (ec *executionContext) unmarshalOOrganizationByIDsInput2ᚖrootsgraphᚋgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx context.Context, v any) (*model.OrganizationFilter, error) {
+func (ec *executionContext) unmarshalOOrganizationFilter2ᚖrootsgraphᚋmodelᚐOrganizationFilter(ctx context.Context, v any) (*model.OrganizationFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21676,7 +21676,7 @@ func (ec *executionContext) unmarshalOOrganizationFilter2ᚖrootsgraphᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOOrganizationKind2ᚕrootsgraphᚋgraphᚋmodelᚐOrganizationKindᚄ(ctx context.Context, v any) ([]model.OrganizationKind, error) {
+func (ec *executionContext) unmarshalOOrganizationKind2ᚕrootsgraphᚋmodelᚐOrganizationKindᚄ(ctx context.Context, v any) ([]model.OrganizationKind, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21685,7 +21685,7 @@ func (ec *executionContext) unmarshalOOrganizationKind2ᚕrootsgraphᚋgraphᚋm
 	res := make([]model.OrganizationKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNOrganizationKind2rootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNOrganizationKind2rootsgraphᚋmodelᚐOrganizationKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21693,14 +21693,14 @@ func (ec *executionContext) unmarshalOOrganizationKind2ᚕrootsgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalOOrganizationKind2ᚕrootsgraphᚋgraphᚋmodelᚐOrganizationKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrganizationKind) graphql.Marshaler {
+func (ec *executionContext) marshalOOrganizationKind2ᚕrootsgraphᚋmodelᚐOrganizationKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrganizationKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganizationKind2rootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx, sel, v[i])
+		return ec.marshalNOrganizationKind2rootsgraphᚋmodelᚐOrganizationKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21712,7 +21712,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕrootsgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) unmarshalOOrganizationKind2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx context.Context, v any) (*model.OrganizationKind, error) {
+func (ec *executionContext) unmarshalOOrganizationKind2ᚖrootsgraphᚋmodelᚐOrganizationKind(ctx context.Context, v any) (*model.OrganizationKind, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21721,14 +21721,14 @@ func (ec *executionContext) unmarshalOOrganizationKind2ᚖrootsgraphᚋgraphᚋm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOOrganizationKind2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationKind) graphql.Marshaler {
+func (ec *executionContext) marshalOOrganizationKind2ᚖrootsgraphᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋmodelᚐOrganizationOrder(ctx context.Context, v any) (*model.OrganizationOrder, error) {
+func (ec *executionContext) unmarshalOOrganizationOrder2ᚖrootsgraphᚋmodelᚐOrganizationOrder(ctx context.Context, v any) (*model.OrganizationOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21736,7 +21736,7 @@ func (ec *executionContext) unmarshalOOrganizationOrder2ᚖrootsgraphᚋgraphᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOParticipationRole2ᚖrootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (*model.ParticipationRole, error) {
+func (ec *executionContext) unmarshalOParticipationRole2ᚖrootsgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (*model.ParticipationRole, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21745,14 +21745,14 @@ func (ec *executionContext) unmarshalOParticipationRole2ᚖrootsgraphᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOParticipationRole2ᚖrootsgraphᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
+func (ec *executionContext) marshalOParticipationRole2ᚖrootsgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodelᚐPartnerRole(ctx context.Context, v any) (*model.PartnerRole, error) {
+func (ec *executionContext) unmarshalOPartnerRole2ᚖrootsgraphᚋmodelᚐPartnerRole(ctx context.Context, v any) (*model.PartnerRole, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21761,14 +21761,14 @@ func (ec *executionContext) unmarshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodel�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPartnerRole2ᚖrootsgraphᚋgraphᚋmodelᚐPartnerRole(ctx context.Context, sel ast.SelectionSet, v *model.PartnerRole) graphql.Marshaler {
+func (ec *executionContext) marshalOPartnerRole2ᚖrootsgraphᚋmodelᚐPartnerRole(ctx context.Context, sel ast.SelectionSet, v *model.PartnerRole) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]*model.SourceInput, error) {
+func (ec *executionContext) unmarshalOSourceInput2ᚕᚖrootsgraphᚋmodelᚐSourceInputᚄ(ctx context.Context, v any) ([]*model.SourceInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -21777,7 +21777,7 @@ func (ec *executionContext) unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmod
 	res := make([]*model.SourceInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSourceInput2ᚖrootsgraphᚋgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSourceInput2ᚖrootsgraphᚋmodelᚐSourceInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21785,27 +21785,27 @@ func (ec *executionContext) unmarshalOSourceInput2ᚕᚖrootsgraphᚋgraphᚋmod
 	return res, nil
 }
 
-func (ec *executionContext) marshalOState2ᚕᚖrootsgraphᚋgraphᚋmodelᚐState(ctx context.Context, sel ast.SelectionSet, v []*model.State) graphql.Marshaler {
+func (ec *executionContext) marshalOState2ᚕᚖrootsgraphᚋmodelᚐState(ctx context.Context, sel ast.SelectionSet, v []*model.State) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx, sel, v[i])
+		return ec.marshalOState2ᚖrootsgraphᚋmodelᚐState(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOState2ᚖrootsgraphᚋgraphᚋmodelᚐState(ctx context.Context, sel ast.SelectionSet, v *model.State) graphql.Marshaler {
+func (ec *executionContext) marshalOState2ᚖrootsgraphᚋmodelᚐState(ctx context.Context, sel ast.SelectionSet, v *model.State) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._State(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOStateByCodesInput2ᚖrootsgraphᚋgraphᚋmodelᚐStateByCodesInput(ctx context.Context, v any) (*model.StateByCodesInput, error) {
+func (ec *executionContext) unmarshalOStateByCodesInput2ᚖrootsgraphᚋmodelᚐStateByCodesInput(ctx context.Context, v any) (*model.StateByCodesInput, error) {
 	if v == nil {
 		return nil, nil
 	}

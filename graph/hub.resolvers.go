@@ -7,8 +7,8 @@ package graph
 
 import (
 	"context"
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 )
 
 // State is the resolver for the state field.

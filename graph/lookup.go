@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // CreateOrganization is the resolver for the createOrganization field.

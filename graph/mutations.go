@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"rootsgraph/dataset"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/network"
 	"rootsgraph/store"
 )

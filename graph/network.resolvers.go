@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // Node is the resolver for the node field.

@@ -5,8 +5,8 @@ import (
 	"math"
 	"slices"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/network"
 	"rootsgraph/store"
 )

@@ -8,7 +8,7 @@ import (
 	"math"
 	"strings"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

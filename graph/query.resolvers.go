@@ -7,8 +7,8 @@ package graph
 
 import (
 	"context"
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"rootsgraph/apierr"
 	"rootsgraph/dataset"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

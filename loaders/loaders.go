@@ -20,7 +20,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

@@ -1,6 +1,6 @@
 package loaders
 
-import "rootsgraph/graph/model"
+import "rootsgraph/model"
 
 // idOf returns a document's global id.
 func idOf(d any) string {

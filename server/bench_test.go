@@ -17,8 +17,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"rootsgraph/graph"
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store/storetest"
 	"rootsgraph/tools/load/queries"
 )

@@ -11,7 +11,7 @@ import (
 
 	"rootsgraph/apierr"
 	"rootsgraph/graph"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/web/tilemap"
 )
 

@@ -17,7 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"rootsgraph/dataset"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

@@ -13,7 +13,7 @@ import (
 
 	"rootsgraph/apierr"
 	"rootsgraph/graph"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/network"
 )
 

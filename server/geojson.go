@@ -9,7 +9,7 @@ import (
 
 	"rootsgraph/apierr"
 	"rootsgraph/graph"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // The GeoJSON layers a map widget loads directly (Leaflet's L.geoJSON, MapLibre's geojson source):

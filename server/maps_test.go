@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

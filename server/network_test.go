@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

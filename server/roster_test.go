@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"rootsgraph/dataset/roster"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 

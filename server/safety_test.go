@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"rootsgraph/graph"
-	"rootsgraph/graph/model"
 	"rootsgraph/loaders"
+	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

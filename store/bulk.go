@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // All returns every document of the data collections, archived ones included: one command per

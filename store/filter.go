@@ -9,7 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // Filter narrows a list. Its parts combine with AND; a clause matches a document whose field holds

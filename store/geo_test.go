@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

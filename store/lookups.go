@@ -5,7 +5,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // A Ref names a reference field: documents of one type that point at documents of another.

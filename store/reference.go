@@ -10,7 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // reference keeps the states and the alliances in memory for the read path (the loaders): 73

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

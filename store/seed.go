@@ -10,7 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // Documents is a whole data set, ready to be written.

@@ -8,7 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // Upgrade brings documents written by an earlier release up to the current shape, and changes

@@ -12,7 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // How a write is made, on every deployment (the embedded server, a standalone MongoDB, a replica

@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"rootsgraph/dataset"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 //go:generate go run ./gen ../data

@@ -9,7 +9,7 @@ import (
 
 	"rootsgraph/dataset"
 	"rootsgraph/dataset/roster"
-	"rootsgraph/graph/model"
+	"rootsgraph/model"
 )
 
 // announcement is the title of the coalition's announcement, the one source of the bundled facts

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -47,11 +48,11 @@ func (r *membershipResolver) Alliance(ctx context.Context, obj *model.Membership
 	return loaders.For(ctx).Alliances.Load(ctx, obj.AllianceID)
 }
 
-// Alliance returns AllianceResolver implementation.
-func (r *Resolver) Alliance() AllianceResolver { return &allianceResolver{r} }
+// Alliance returns exec.AllianceResolver implementation.
+func (r *Resolver) Alliance() exec.AllianceResolver { return &allianceResolver{r} }
 
-// Membership returns MembershipResolver implementation.
-func (r *Resolver) Membership() MembershipResolver { return &membershipResolver{r} }
+// Membership returns exec.MembershipResolver implementation.
+func (r *Resolver) Membership() exec.MembershipResolver { return &membershipResolver{r} }
 
 type (
 	allianceResolver   struct{ *Resolver }

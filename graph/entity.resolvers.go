@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -57,7 +58,7 @@ func (r *entityResolver) FindManyStateByCodes(ctx context.Context, reps []*model
 	return entities(ctx, r.Resolver, store.StateCollection, loaders.For(ctx).States, ids)
 }
 
-// Entity returns EntityResolver implementation.
-func (r *Resolver) Entity() EntityResolver { return &entityResolver{r} }
+// Entity returns exec.EntityResolver implementation.
+func (r *Resolver) Entity() exec.EntityResolver { return &entityResolver{r} }
 
 type entityResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -37,11 +38,11 @@ func (r *participationResolver) Event(ctx context.Context, obj *model.Participat
 	return loaders.For(ctx).Events.Load(ctx, obj.EventID)
 }
 
-// Event returns EventResolver implementation.
-func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
+// Event returns exec.EventResolver implementation.
+func (r *Resolver) Event() exec.EventResolver { return &eventResolver{r} }
 
-// Participation returns ParticipationResolver implementation.
-func (r *Resolver) Participation() ParticipationResolver { return &participationResolver{r} }
+// Participation returns exec.ParticipationResolver implementation.
+func (r *Resolver) Participation() exec.ParticipationResolver { return &participationResolver{r} }
 
 type (
 	eventResolver         struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 )
@@ -26,7 +27,7 @@ func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.
 	return eventsByID(ctx, obj.EventIDs, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
-// Hub returns HubResolver implementation.
-func (r *Resolver) Hub() HubResolver { return &hubResolver{r} }
+// Hub returns exec.HubResolver implementation.
+func (r *Resolver) Hub() exec.HubResolver { return &hubResolver{r} }
 
 type hubResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/model"
 )
 
@@ -124,7 +125,7 @@ func (r *mutationResolver) RemoveHost(ctx context.Context, hub string, organizat
 	return r.host(ctx, "removeHost", hub, organization, false)
 }
 
-// Mutation returns MutationResolver implementation.
-func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+// Mutation returns exec.MutationResolver implementation.
+func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
 type mutationResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/model"
 )
 
@@ -15,7 +16,7 @@ func (r *networkNodeResolver) Node(ctx context.Context, obj *model.NetworkNode) 
 	return nodeThunk(ctx, obj.ID)()
 }
 
-// NetworkNode returns NetworkNodeResolver implementation.
-func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolver{r} }
+// NetworkNode returns exec.NetworkNodeResolver implementation.
+func (r *Resolver) NetworkNode() exec.NetworkNodeResolver { return &networkNodeResolver{r} }
 
 type networkNodeResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -42,7 +43,7 @@ func (r *organizationResolver) Hubs(ctx context.Context, obj *model.Organization
 	return hubsVia(ctx, store.HubsByHost, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
-// Organization returns OrganizationResolver implementation.
-func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
+// Organization returns exec.OrganizationResolver implementation.
+func (r *Resolver) Organization() exec.OrganizationResolver { return &organizationResolver{r} }
 
 type organizationResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -185,7 +186,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 	return r.auditLog(ctx, filter, first, after)
 }
 
-// Query returns QueryResolver implementation.
-func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+// Query returns exec.QueryResolver implementation.
+func (r *Resolver) Query() exec.QueryResolver { return &queryResolver{r} }
 
 type queryResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"rootsgraph/graph/exec"
 	"rootsgraph/model"
 	"rootsgraph/store"
 )
@@ -26,7 +27,7 @@ func (r *stateResolver) Events(ctx context.Context, obj *model.State, filter *mo
 	return eventsVia(ctx, store.EventsByState, obj.ID, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
-// State returns StateResolver implementation.
-func (r *Resolver) State() StateResolver { return &stateResolver{r} }
+// State returns exec.StateResolver implementation.
+func (r *Resolver) State() exec.StateResolver { return &stateResolver{r} }
 
 type stateResolver struct{ *Resolver }

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"rootsgraph/graph"
+	"rootsgraph/graph/exec"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store/storetest"
@@ -55,7 +56,7 @@ func BenchmarkBareExecutor(b *testing.B) {
 	for _, q := range queries.All {
 		b.Run(q.Name, func(b *testing.B) {
 			root := &replayRoot{ResolverRoot: &graph.Resolver{Store: db.Store}, answers: &answers{m: map[string]any{}}}
-			h := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: root}))
+			h := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: root}))
 			h.AddTransport(transport.POST{})
 			h.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 			// The first request asks the real resolvers (so it needs loaders); the rest replay.
@@ -104,7 +105,7 @@ func graphQLPost(query string) *http.Request {
 // (by field, and object id for object fields) goes to the real resolver, later calls get its
 // answer again. Totals are counted at the first call, so replaying sends no command.
 type replayRoot struct {
-	graph.ResolverRoot
+	exec.ResolverRoot
 	answers *answers
 }
 
@@ -130,16 +131,16 @@ func replay[T any](a *answers, key string, real func() (T, error)) (T, error) {
 	return out, nil
 }
 
-func (r *replayRoot) Query() graph.QueryResolver {
+func (r *replayRoot) Query() exec.QueryResolver {
 	return replayQuery{r.ResolverRoot.Query(), r.answers}
 }
 
-func (r *replayRoot) Organization() graph.OrganizationResolver {
+func (r *replayRoot) Organization() exec.OrganizationResolver {
 	return replayOrganization{r.ResolverRoot.Organization(), r.answers}
 }
 
 type replayQuery struct {
-	graph.QueryResolver
+	exec.QueryResolver
 	answers *answers
 }
 
@@ -183,7 +184,7 @@ func known(ctx context.Context, t model.Total) (model.Total, error) {
 }
 
 type replayOrganization struct {
-	graph.OrganizationResolver
+	exec.OrganizationResolver
 	answers *answers
 }
 

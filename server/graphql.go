@@ -25,6 +25,7 @@ import (
 
 	"rootsgraph/apierr"
 	"rootsgraph/graph"
+	"rootsgraph/graph/exec"
 )
 
 // queryCacheSize is how many parsed and validated query documents are kept, so that a query seen
@@ -35,7 +36,7 @@ const queryCacheSize = 1000
 // POST with a JSON body, and nothing else (no multipart, no form posts).
 func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serverOptions) *handler.Server {
 	registerLimitCodes()
-	h := handler.New(costSchema{graph.NewExecutableSchema(graph.Config{Resolvers: resolver})})
+	h := handler.New(costSchema{exec.NewExecutableSchema(exec.Config{Resolvers: resolver})})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})

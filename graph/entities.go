@@ -25,7 +25,6 @@ func entities[T any](ctx context.Context, r *Resolver, c store.Collection, byID 
 		return nil, err
 	}
 	out := make([]*T, len(ids))
-	found := make([]any, 0, len(ids))
 	for i, id := range ids {
 		d, err := byID.Load(ctx, id)
 		switch {
@@ -34,10 +33,8 @@ func entities[T any](ctx context.Context, r *Resolver, c store.Collection, byID 
 			return nil, err
 		default:
 			out[i] = d
-			found = append(found, d)
 		}
 	}
-	r.prefetch(ctx, found...)
 	return out, nil
 }
 

@@ -112,22 +112,12 @@ func rootList[T any](
 	for _, it := range items {
 		byID.Prime(it.(model.Node).GetID(), it.(*T))
 	}
-	r.prefetch(ctx, items...)
 	return p, total, nil
 }
 
 // counter returns a function that counts a whole collection, for a top-level totalCount.
 func (r *Resolver) counter(c store.Collection) func(context.Context, store.Filter) (int, error) {
 	return func(ctx context.Context, f store.Filter) (int, error) { return r.Store.Count(ctx, c, f) }
-}
-
-// prefetched runs the prefetcher below a root object that a lookup found, and passes the
-// lookup's answer on.
-func prefetched[T any](ctx context.Context, r *Resolver, v *T, err error) (*T, error) {
-	if err == nil && v != nil {
-		r.prefetch(ctx, v)
-	}
-	return v, err
 }
 
 func anySlice[T any](items []*T) []any {

@@ -3,9 +3,11 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"rootsgraph/loaders"
 	"rootsgraph/model"
@@ -16,13 +18,83 @@ import (
 // collection and nesting level, whatever the number of objects and whatever the timing of the
 // goroutines that gqlgen resolves them in.
 //
-// A root resolver, once it has its objects, walks the query's selection below them level by
+// Once a root field has its objects (Prefetch, below, sees to it for every root field), it walks the query's selection below them level by
 // level. At each level it gathers every key the selected edges need into a loaders.Level, runs
 // it (one command per collection), and works out each edge's answer the way its resolver will:
 // by calling the same function, which now finds everything in the loaders' cache. The objects on
 // those answers' pages, with the selection below them, make the next level. When the resolvers
 // then run, every lookup they make is a cache hit. Anything the prefetcher does not know falls
 // back to the loaders' own batching, so it is an optimisation of timing, never of meaning.
+
+// Prefetch is the handler extension that enters the prefetcher, the one place that does: once
+// each root field of a query has its answer (a record, a page of them, a list of nodes or of
+// federation entities), it walks the query below that answer before gqlgen resolves it, so that
+// no root resolver can forget to. It wraps the field middleware of queries only; its cost is a
+// closure call and a context lookup per field, next to the milliseconds of a database command.
+type Prefetch struct{ Resolver *Resolver }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = Prefetch{}
+
+// ExtensionName names the extension for gqlgen.
+func (Prefetch) ExtensionName() string { return "Prefetch" }
+
+// Validate accepts any schema.
+func (Prefetch) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext makes every root field of a query prefetch below its answer.
+func (p Prefetch) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return nil
+	}
+	inner := oc.ResolverMiddleware
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		// Innermost, right around the resolver: the prefetch runs within what the other field
+		// middleware set up (the field's trace span, so the batches are its children).
+		return inner(ctx, func(ctx context.Context) (any, error) {
+			res, err := next(ctx)
+			if err == nil {
+				if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Object == "Query" {
+					p.Resolver.prefetch(ctx, rootItems(res)...)
+				}
+			}
+			return res, err
+		})
+	}
+	return nil
+}
+
+// rootItems returns the records a root field's answer holds: a connection's nodes, the elements
+// of a list, or the record itself; none for answers that hold no record.
+func rootItems(v any) []any {
+	if isConnectionValue(v) {
+		return nodesOf(v)
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Slice {
+		out := make([]any, 0, rv.Len())
+		for i := range rv.Len() {
+			if el := rv.Index(i); !isNil(el) && typeName(el.Interface()) != "" {
+				out = append(out, el.Interface())
+			}
+		}
+		return out
+	}
+	if v != nil && !isNil(rv) && typeName(v) != "" {
+		return []any{v}
+	}
+	return nil
+}
+
+func isNil(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
+		return v.IsNil()
+	}
+	return !v.IsValid()
+}
 
 // frontier is a set of objects at one level with the selection made on them.
 type frontier struct {

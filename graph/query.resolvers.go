@@ -15,11 +15,7 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	n, err := nodeThunk(ctx, id)()
-	if err == nil && n != nil {
-		r.prefetch(ctx, n)
-	}
-	return n, err
+	return nodeThunk(ctx, id)()
 }
 
 // Nodes is the resolver for the nodes field.
@@ -39,26 +35,19 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 		}
 		out[i] = n
 	}
-	found := make([]any, 0, len(out))
-	for _, n := range out {
-		if n != nil {
-			found = append(found, n)
-		}
-	}
-	r.prefetch(ctx, found...)
 	return out, nil
 }
 
 // Alliance is the resolver for the alliance field.
 func (r *queryResolver) Alliance(ctx context.Context, id *string, slug *string) (*model.Alliance, error) {
 	v, err := lookup(ctx, "alliance", loaders.For(ctx).Alliances, r.Store.AllianceBySlug, model.AlliancePrefix, id, slug)
-	return prefetched(ctx, r.Resolver, v, err)
+	return v, err
 }
 
 // Organization is the resolver for the organization field.
 func (r *queryResolver) Organization(ctx context.Context, id *string, slug *string) (*model.Organization, error) {
 	v, err := lookup(ctx, "organization", loaders.For(ctx).Organizations, r.Store.OrganizationBySlug, model.OrganizationPrefix, id, slug)
-	return prefetched(ctx, r.Resolver, v, err)
+	return v, err
 }
 
 // State is the resolver for the state field.
@@ -70,25 +59,25 @@ func (r *queryResolver) State(ctx context.Context, id *string, code *string, slu
 	switch arg.name {
 	case "code":
 		v, err := stateOf(ctx, new(model.StateID(*code)))
-		return prefetched(ctx, r.Resolver, v, err)
+		return v, err
 	case "slug":
 		v, err := nilIfNotFound(r.Store.StateBySlug(ctx, *slug))
-		return prefetched(ctx, r.Resolver, v, err)
+		return v, err
 	}
 	v, err := lookup(ctx, "state", loaders.For(ctx).States, r.Store.StateBySlug, model.StatePrefix, id, nil)
-	return prefetched(ctx, r.Resolver, v, err)
+	return v, err
 }
 
 // Event is the resolver for the event field.
 func (r *queryResolver) Event(ctx context.Context, id *string, slug *string) (*model.Event, error) {
 	v, err := lookup(ctx, "event", loaders.For(ctx).Events, r.Store.EventBySlug, model.EventPrefix, id, slug)
-	return prefetched(ctx, r.Resolver, v, err)
+	return v, err
 }
 
 // Hub is the resolver for the hub field.
 func (r *queryResolver) Hub(ctx context.Context, id *string, slug *string) (*model.Hub, error) {
 	v, err := lookup(ctx, "hub", loaders.For(ctx).Hubs, r.Store.HubBySlug, model.HubPrefix, id, slug)
-	return prefetched(ctx, r.Resolver, v, err)
+	return v, err
 }
 
 // Alliances is the resolver for the alliances field.

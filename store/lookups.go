@@ -31,6 +31,26 @@ var (
 	EventsByState                    = Ref{eventsColl, "stateId"}
 )
 
+// References is the one list of the reference fields that lookups follow backwards: the loaders
+// make a loader for each, and the tests check that each has an index and that each document type
+// reads it in memory (model's Values).
+var References = []Ref{
+	OrganizationsByAlliance, OrganizationsByPartner, OrganizationsByState, OrganizationsByOrganizedEvent,
+	OrganizationsByParticipatedEvent, AlliancesByOrganizedEvent, AlliancesByParticipatedEvent, AlliancesByAlliance,
+	HubsByState, HubsByHost, HubsByEvent, EventsByState,
+}
+
+// ReferencesIn returns the references held by the documents of c, in References' order.
+func ReferencesIn(c Collection) []Ref {
+	var out []Ref
+	for _, r := range References {
+		if r.Collection() == c {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Field returns the name of the reference field.
 func (r Ref) Field() string { return r.field }
 

@@ -6,6 +6,7 @@ package apierr
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -142,4 +143,25 @@ func Of(ctx context.Context, err error) Answer {
 		return timeout
 	}
 	return Answer{Code: Internal, Message: "internal server error", Internal: true}
+}
+
+// Write answers an HTTP request with code and a message that says what to do, as a GraphQL
+// error and with the code's status: the one writer of errors made outside GraphQL's own answers.
+func Write(w http.ResponseWriter, code, message string) {
+	WriteAnswer(w, Answer{Code: code, Message: message}, "")
+}
+
+// WriteAnswer writes an answer, naming its field and, for an internal error, the request id
+// that its log line carries.
+func WriteAnswer(w http.ResponseWriter, a Answer, requestID string) {
+	ext := map[string]any{"code": a.Code}
+	if a.Field != "" {
+		ext["field"] = a.Field
+	}
+	if a.Internal && requestID != "" {
+		ext["requestId"] = requestID
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(Status(a.Code))
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": a.Message, "extensions": ext}}})
 }

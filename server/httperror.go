@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,29 +10,11 @@ import (
 	"rootsgraph/apierr"
 )
 
-// The one HTTP error writer: every answer made outside GraphQL's own (a request refused before
-// execution, a REST layer's or an export's failure) is GraphQL-shaped, with apierr's code and the
-// status apierr gives it.
+// Every answer made outside GraphQL's own (a request refused before execution, a REST layer's or an
+// export's failure) is written by apierr's one writer: GraphQL-shaped, with the code's status.
 
-// writeError answers with code and a message that says what to do.
-func writeError(w http.ResponseWriter, code, message string) {
-	writeAnswer(w, apierr.Answer{Code: code, Message: message}, "")
-}
-
-// writeAnswer writes an answer, naming its field and, for an internal error, the request id
-// that its log line carries.
-func writeAnswer(w http.ResponseWriter, a apierr.Answer, requestID string) {
-	ext := map[string]any{"code": a.Code}
-	if a.Field != "" {
-		ext["field"] = a.Field
-	}
-	if a.Internal && requestID != "" {
-		ext["requestId"] = requestID
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(apierr.Status(a.Code))
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": a.Message, "extensions": ext}}})
-}
+// writeError answers with code and a message that says what to do (see apierr.Write).
+func writeError(w http.ResponseWriter, code, message string) { apierr.Write(w, code, message) }
 
 // writeResolverError answers a failed read of a REST layer or an export as the GraphQL presenter
 // would answer it: bad input with its own code and message; a timeout, an outage or a missing
@@ -51,7 +32,7 @@ func writeResolverError(w http.ResponseWriter, r *http.Request, logger *slog.Log
 			code = apierr.BadUserInput
 		}
 		field, _ := gqlErr.Extensions["field"].(string)
-		writeAnswer(w, apierr.Answer{Code: code, Message: gqlErr.Message, Field: field}, "")
+		apierr.WriteAnswer(w, apierr.Answer{Code: code, Message: gqlErr.Message, Field: field}, "")
 		return true
 	}
 	ctx := r.Context()
@@ -60,6 +41,6 @@ func writeResolverError(w http.ResponseWriter, r *http.Request, logger *slog.Log
 	if a.Internal {
 		logger.ErrorContext(ctx, "request error", "request_id", id, "path", r.URL.Path, "err", err)
 	}
-	writeAnswer(w, a, id)
+	apierr.WriteAnswer(w, a, id)
 	return true
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.mongodb.org/mongo-driver/v2/event"
 
+	"rootsgraph/caches/respcache"
 	"rootsgraph/loaders"
 )
 
@@ -73,19 +74,19 @@ func newMetrics() *metrics {
 
 // registerCache exposes the response cache's hits and misses, the misses that shared another
 // request's computation, and the background refreshes of stale entries.
-func (m *metrics) registerCache(c *responseCache) {
+func (m *metrics) registerCache(c *respcache.Cache) {
 	if c == nil {
 		return
 	}
 	m.registry.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_hits_total", Help: "Answers served from the response cache."},
-			func() float64 { return float64(c.hits.Load()) }),
+			func() float64 { return float64(c.Hits.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_misses_total", Help: "Cacheable requests the response cache did not hold."},
-			func() float64 { return float64(c.misses.Load()) }),
+			func() float64 { return float64(c.Misses.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_shared_total", Help: "Misses answered by another request's computation of the same key."},
-			func() float64 { return float64(c.shared.Load()) }),
+			func() float64 { return float64(c.Shared.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "roots_response_cache_refreshes_total", Help: "Entries past half their TTL refreshed in the background while still served."},
-			func() float64 { return float64(c.refreshes.Load()) }),
+			func() float64 { return float64(c.Refreshes.Load()) }),
 	)
 }
 

@@ -20,6 +20,14 @@ type requestStats struct {
 
 type requestStatsKey struct{}
 
+// noteOperation tells the request's log line the operation it asked (the response cache calls it
+// for the requests it considers).
+func noteOperation(ctx context.Context, operation string) {
+	if s := statsFrom(ctx); s != nil {
+		s.operation.Store(operation)
+	}
+}
+
 func statsFrom(ctx context.Context) *requestStats {
 	s, _ := ctx.Value(requestStatsKey{}).(*requestStats)
 	return s

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync/atomic"
 
+	"rootsgraph/caches/httpcache"
+	"rootsgraph/caches/respcache"
 	"rootsgraph/graph"
 	"rootsgraph/loaders"
 	"rootsgraph/store"
@@ -18,19 +20,19 @@ import (
 var welcomeQuery string
 
 // addRoutes is the one place every route is declared.
-func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool, cache *responseCache) {
+func addRoutes(mux *http.ServeMux, logger *slog.Logger, s *store.Store, opts serverOptions, draining *atomic.Bool, cache *respcache.Cache) {
 	// A change through this instance drops every cached answer, so a read after a write never
 	// sees the old value here (other instances converge within the cache's TTL).
-	resolver := &graph.Resolver{Store: s, RequestID: requestID, Written: cache.invalidate}
+	resolver := &graph.Resolver{Store: s, RequestID: requestID, Written: cache.Invalidate}
 	m := opts.metrics
 	observe := loaders.Observers(m.observeBatch, opts.tracing.observeBatch())
 	withLoaders := func(h http.Handler) http.Handler { return loaders.Middleware(s, opts.loaderWait, observe, h) }
 	// Reads that anyone may cache: GET queries, the map layers and the coverage map.
 	cached := func(h http.Handler) http.Handler {
-		return withHTTPCache(opts.cacheMaxAge, withLoaders(h))
+		return httpcache.Cacheable(opts.cacheMaxAge, withLoaders(h))
 	}
-	mux.Handle("/graphql", m.instrument("graphql", withSpecStatus(withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(withHTTPCache(opts.cacheMaxAge,
-		withResponseCache(cache, withCredentials(s, withLoaders(newGraphQLHandler(logger, resolver, opts))))))))))
+	mux.Handle("/graphql", m.instrument("graphql", withSpecStatus(withBodyLimit(opts.limits.maxBodyBytes, withGraphQLHTTP(httpcache.Cacheable(opts.cacheMaxAge,
+		respcache.Middleware(cache, withCredentials(s, withLoaders(newGraphQLHandler(logger, resolver, opts))))))))))
 	mux.Handle("GET /coverage.svg", m.instrument("coverage.svg", cached(handleCoverageSVG(resolver, logger))))
 	mux.Handle("GET /hubs.geojson", m.instrument("hubs.geojson", cached(handleHubsGeoJSON(resolver, logger))))
 	mux.Handle("GET /organizations.geojson", m.instrument("organizations.geojson", cached(handleOrganizationsGeoJSON(resolver, logger))))

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"rootsgraph/caches/httpcache"
+	"rootsgraph/caches/respcache"
 	"rootsgraph/store"
 )
 
@@ -43,9 +45,9 @@ type serverOptions struct {
 // server is the HTTP face of Roots Graph.
 type server struct {
 	handler  http.Handler
-	cache    *responseCache // nil when off
-	limiter  *rateLimiter   // nil when there is no rate limit
-	draining atomic.Bool    // set when shutdown begins: /readyz answers 503 from then on
+	cache    *respcache.Cache // nil when off
+	limiter  *rateLimiter     // nil when there is no rate limit
+	draining atomic.Bool      // set when shutdown begins: /readyz answers 503 from then on
 }
 
 // newServer builds the HTTP handler with every route and middleware. Everything it uses is passed
@@ -59,7 +61,10 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	}
 	srv := &server{}
 	mux := http.NewServeMux()
-	srv.cache = newResponseCache(responseCacheSize, opts.responseCacheTTL)
+	srv.cache = respcache.New(responseCacheSize, opts.responseCacheTTL)
+	if srv.cache != nil {
+		srv.cache.NoteOperation = noteOperation
+	}
 	opts.metrics.registerCache(srv.cache)
 	addRoutes(mux, logger, s, opts, &srv.draining, srv.cache)
 	var h http.Handler = mux
@@ -71,7 +76,7 @@ func newServer(logger *slog.Logger, s *store.Store, opts serverOptions) *server 
 	h = withClients(limiter, newKeyRing(s), h)
 	h = withDeadline(opts.requestTimeout, h)
 	h = opts.watch.middleware(h)
-	h = withCompression(h)
+	h = httpcache.Compress(h)
 	h = withCORS(h, opts.corsOrigins)
 	h = withRequestLog(logger, h)
 	h = opts.tracing.middleware(h)

@@ -1,4 +1,7 @@
-package main
+// Package respcache keeps recent answers to anonymous GraphQL queries in memory for a short
+// time (see Cache for what it guarantees). It needs neither the store nor the schema: it caches
+// the HTTP answers of the handler it wraps.
+package respcache
 
 import (
 	"bytes"
@@ -11,6 +14,7 @@ import (
 	"net/http"
 	"regexp"
 	"rootsgraph/apierr"
+	"rootsgraph/caches/httpcache"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -22,7 +26,7 @@ import (
 	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
-// responseCache keeps recent answers to anonymous GraphQL queries in memory for a short time,
+// Cache keeps recent answers to anonymous GraphQL queries in memory for a short time,
 // keyed by the operation and its variables, so that the same question asked again within the TTL
 // costs neither parsing nor a database command. Replicas each keep their own and converge within
 // the TTL: no answer is served once its computation began more than a TTL ago.
@@ -46,7 +50,7 @@ import (
 // started it but bounded by that request's deadline: when its client goes away, the answer the
 // others wait for (and the work spent on it) is not lost. Each waiter stops waiting when its own
 // context ends.
-type responseCache struct {
+type Cache struct {
 	entries *expirable.LRU[string, cachedResponse]
 	ttl     time.Duration
 	now     func() time.Time // time.Now; tests move it
@@ -57,13 +61,17 @@ type responseCache struct {
 	generation uint64
 	flights    map[string]*flight
 
-	hits      atomic.Uint64 // answered from memory (fresh or stale)
-	misses    atomic.Uint64 // not in memory: computed, or shared from a computation in flight
-	shared    atomic.Uint64 // misses that waited for another request's computation
-	refreshes atomic.Uint64 // background refreshes of stale entries
+	Hits      atomic.Uint64 // answered from memory (fresh or stale)
+	Misses    atomic.Uint64 // not in memory: computed, or shared from a computation in flight
+	Shared    atomic.Uint64 // misses that waited for another request's computation
+	Refreshes atomic.Uint64 // background refreshes of stale entries
 
-	// joined, when set (tests), is called each time a request joins a computation in flight.
-	joined func()
+	// NoteOperation, when set, is told the operation name of each cacheable request (for its
+	// log line), before the answer is looked up.
+	NoteOperation func(ctx context.Context, operation string)
+
+	// Joined, when set (tests), is called each time a request joins a computation in flight.
+	Joined func()
 }
 
 type cachedResponse struct {
@@ -90,11 +98,13 @@ type computedAnswer struct {
 // maxCachedBody is the largest answer kept; larger ones are rare and would crowd out the rest.
 const maxCachedBody = 1 << 20
 
-func newResponseCache(size int, ttl time.Duration) *responseCache {
+// New returns a cache of at most size answers, each kept at most ttl; nil (no cache: Middleware
+// passes every request on) when either is zero.
+func New(size int, ttl time.Duration) *Cache {
 	if ttl <= 0 || size <= 0 {
 		return nil
 	}
-	return &responseCache{
+	return &Cache{
 		entries: expirable.NewLRU[string, cachedResponse](size, nil, ttl),
 		ttl:     ttl,
 		now:     time.Now,
@@ -102,8 +112,8 @@ func newResponseCache(size int, ttl time.Duration) *responseCache {
 	}
 }
 
-// invalidate drops every cached answer and disowns every computation in flight.
-func (c *responseCache) invalidate() {
+// Invalidate drops every cached answer and disowns every computation in flight.
+func (c *Cache) Invalidate() {
 	if c == nil {
 		return
 	}
@@ -114,7 +124,7 @@ func (c *responseCache) invalidate() {
 }
 
 // lookup returns the entry for key if it may still be served, and whether it should be refreshed.
-func (c *responseCache) lookup(key string) (e cachedResponse, ok, refresh bool) {
+func (c *Cache) lookup(key string) (e cachedResponse, ok, refresh bool) {
 	e, ok = c.entries.Get(key)
 	if !ok {
 		return e, false, false
@@ -129,7 +139,7 @@ func (c *responseCache) lookup(key string) (e cachedResponse, ok, refresh bool) 
 // flightFor returns the computation of key in the current generation, registering a new one when
 // there is none; started reports whether this call registered it, and then the caller must run
 // it (compute) so that its waiters are answered.
-func (c *responseCache) flightFor(key string) (f *flight, started bool) {
+func (c *Cache) flightFor(key string) (f *flight, started bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f := c.flights[key]; f != nil && f.generation == c.generation {
@@ -142,9 +152,9 @@ func (c *responseCache) flightFor(key string) (f *flight, started bool) {
 
 // finish records a computation's answer: stored when it is cacheable and no invalidation came
 // since it began, then handed to its waiters.
-func (c *responseCache) finish(key string, f *flight, a *computedAnswer, began time.Time) {
+func (c *Cache) finish(key string, f *flight, a *computedAnswer, began time.Time) {
 	c.mu.Lock()
-	if a.panicked == nil && a.status == http.StatusOK && !isGraphQLErrorAnswer(a.body) &&
+	if a.panicked == nil && a.status == http.StatusOK && !httpcache.IsErrorAnswer(a.body) &&
 		len(a.body) <= maxCachedBody && f.generation == c.generation {
 		c.entries.Add(key, cachedResponse{contentType: a.header.Get("Content-Type"), body: a.body, computed: began})
 	}
@@ -159,7 +169,7 @@ func (c *responseCache) finish(key string, f *flight, a *computedAnswer, began t
 // compute starts, on its own goroutine, the computation f of r's answer by h, on a request
 // detached from r's cancellation but not from its deadline (nor its values: request id, stats,
 // trace).
-func (c *responseCache) compute(key string, f *flight, h http.Handler, r *http.Request, body []byte) {
+func (c *Cache) compute(key string, f *flight, h http.Handler, r *http.Request, body []byte) {
 	ctx := context.WithoutCancel(r.Context())
 	cancel := context.CancelFunc(func() {})
 	if deadline, ok := r.Context().Deadline(); ok {
@@ -172,7 +182,7 @@ func (c *responseCache) compute(key string, f *flight, h http.Handler, r *http.R
 	go func() {
 		defer cancel()
 		began := c.now()
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		rec := httpcache.NewRecorder()
 		a := &computedAnswer{}
 		func() {
 			defer func() {
@@ -182,7 +192,7 @@ func (c *responseCache) compute(key string, f *flight, h http.Handler, r *http.R
 			}()
 			h.ServeHTTP(rec, detached)
 		}()
-		a.status, a.header, a.body = rec.status, rec.header, bytes.Clone(rec.body.Bytes())
+		a.status, a.header, a.body = rec.Status(), rec.Header(), bytes.Clone(rec.Body())
 		c.finish(key, f, a, began)
 	}()
 }
@@ -254,9 +264,9 @@ func canonicalJSON(raw json.RawMessage) []byte {
 	return b
 }
 
-// withResponseCache answers a cached operation from memory, shares one computation among the
+// Middleware answers a cached operation from memory, shares one computation among the
 // requests that ask the same question at once, and stores successful answers.
-func withResponseCache(c *responseCache, h http.Handler) http.Handler {
+func Middleware(c *Cache, h http.Handler) http.Handler {
 	if c == nil {
 		return h
 	}
@@ -265,7 +275,7 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.Body != nil {
 			b, err := io.ReadAll(r.Body)
 			if err != nil {
-				writeError(w, apierr.BadRequest, "the request body could not be read")
+				apierr.Write(w, apierr.BadRequest, "the request body could not be read")
 				return
 			}
 			body = b
@@ -276,14 +286,14 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		if s := statsFrom(r.Context()); s != nil {
-			s.operation.Store(operation) // the computation, if this request runs it, says it again
+		if c.NoteOperation != nil {
+			c.NoteOperation(r.Context(), operation) // the computation, if this request runs it, says it again
 		}
 		if hit, ok, refresh := c.lookup(key); ok {
-			c.hits.Add(1)
+			c.Hits.Add(1)
 			if refresh {
 				if f, started := c.flightFor(key); started {
-					c.refreshes.Add(1)
+					c.Refreshes.Add(1)
 					c.compute(key, f, h, r, body)
 				}
 			}
@@ -295,16 +305,16 @@ func withResponseCache(c *responseCache, h http.Handler) http.Handler {
 			_, _ = w.Write(hit.body)
 			return
 		}
-		c.misses.Add(1)
+		c.Misses.Add(1)
 		f, started := c.flightFor(key)
 		state := "miss"
 		if started {
 			c.compute(key, f, h, r, body)
 		} else {
 			state = "shared"
-			c.shared.Add(1)
-			if c.joined != nil {
-				c.joined()
+			c.Shared.Add(1)
+			if c.Joined != nil {
+				c.Joined()
 			}
 		}
 		select {

@@ -1,4 +1,7 @@
-package main
+// Package httpcache makes HTTP answers cheap to ask again: gzip for clients that accept it, and
+// for anonymous GET reads a strong ETag, Cache-Control and 304 Not Modified. It also holds the
+// response Recorder that the response cache shares.
+package httpcache
 
 import (
 	"bytes"
@@ -16,9 +19,9 @@ import (
 // gzipSuffix marks the ETag of a compressed response, which must differ from the identity one.
 const gzipSuffix = "-gzip"
 
-// withCompression gzips responses of at least 1 KiB for clients that accept it, and says so in
+// Compress gzips responses of at least 1 KiB for clients that accept it, and says so in
 // Vary; smaller ones are not worth the bytes of the gzip header.
-func withCompression(h http.Handler) http.Handler {
+func Compress(h http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.EnableZstd(false), gzhttp.SuffixETag(gzipSuffix))
 	if err != nil {
 		panic(err) // the options are fixed; an error here is a programming mistake
@@ -26,25 +29,25 @@ func withCompression(h http.Handler) http.Handler {
 	return wrap(h)
 }
 
-// withHTTPCache makes anonymous GET reads cacheable by browsers and CDNs: a successful answer gets
+// Cacheable makes anonymous GET reads cacheable by browsers and CDNs: a successful answer gets
 // Cache-Control: public, max-age and a strong ETag (a hash of its bytes), and a request whose
 // If-None-Match holds that ETag gets 304 Not Modified with no body. Anything else (a POST, a
 // request with credentials, an error, a GraphQL answer with errors) gets no-store. With maxAge 0,
 // every response is no-store.
-func withHTTPCache(maxAge time.Duration, h http.Handler) http.Handler {
+func Cacheable(maxAge time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if maxAge <= 0 || r.Method != http.MethodGet || r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
 			w.Header().Set("Cache-Control", "no-store")
 			h.ServeHTTP(w, r)
 			return
 		}
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		rec := NewRecorder()
 		h.ServeHTTP(rec, r)
 		for k, v := range rec.header {
 			w.Header()[k] = v
 		}
 		body := rec.body.Bytes()
-		if rec.status != http.StatusOK || isGraphQLErrorAnswer(body) {
+		if rec.status != http.StatusOK || IsErrorAnswer(body) {
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(rec.status)
 			_, _ = w.Write(body)
@@ -76,10 +79,10 @@ func withHTTPCache(maxAge time.Duration, h http.Handler) http.Handler {
 	})
 }
 
-// isGraphQLErrorAnswer reports whether a GraphQL response carries errors. gqlgen writes the errors
+// IsErrorAnswer reports whether a GraphQL response carries errors. gqlgen writes the errors
 // member first, so a look at the start of the body suffices; other JSON (GeoJSON, SVG) never
 // starts that way.
-func isGraphQLErrorAnswer(body []byte) bool {
+func IsErrorAnswer(body []byte) bool {
 	return bytes.HasPrefix(body, []byte(`{"errors"`))
 }
 
@@ -102,23 +105,33 @@ func etagMatches(header, etag string) (string, bool) {
 	return "", false
 }
 
-// recorder holds a response so that its ETag can be computed before anything is sent.
-type recorder struct {
+// Recorder holds a response so that its ETag can be computed (or it can be stored) before
+// anything is sent.
+type Recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
 	wrote  bool
 }
 
-func (r *recorder) Header() http.Header { return r.header }
+// NewRecorder returns a recorder of a 200 answer with no headers yet.
+func NewRecorder() *Recorder { return &Recorder{header: http.Header{}, status: http.StatusOK} }
 
-func (r *recorder) WriteHeader(status int) {
+// Status returns the recorded status.
+func (r *Recorder) Status() int { return r.status }
+
+// Body returns the recorded body.
+func (r *Recorder) Body() []byte { return r.body.Bytes() }
+
+func (r *Recorder) Header() http.Header { return r.header }
+
+func (r *Recorder) WriteHeader(status int) {
 	if !r.wrote {
 		r.status, r.wrote = status, true
 	}
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
+func (r *Recorder) Write(b []byte) (int, error) {
 	r.wrote = true
 	return r.body.Write(b)
 }

@@ -130,6 +130,12 @@ type WholeNetwork struct {
 // Node describes one node of the whole network.
 func (w *WholeNetwork) Node(id string) *model.NetworkNode { return w.b.node(id, nil) }
 
+// Nodes returns the node ids, in the graph's order.
+func (w *WholeNetwork) Nodes() []string { return w.Graph.Nodes() }
+
+// Edges returns the edges, in the graph's order.
+func (w *WholeNetwork) Edges() []network.Edge { return w.Graph.Edges() }
+
 // Edge describes one edge of the whole network.
 func (w *WholeNetwork) Edge(e network.Edge) *model.NetworkEdge { return w.b.edge(e) }
 

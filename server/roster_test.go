@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -326,6 +327,18 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 	// The membership of the other alliance kept its source.
 	if !strings.Contains(after, "cooperationjackson.org/home") {
 		t.Errorf("removing one membership dropped another's source: %s", after)
+	}
+	// An update that lists the alliances without one drops that one's sources too.
+	var v struct{ Organization struct{ Version int } }
+	if err := json.Unmarshal(s.mustQuery(`{ organization(id: "`+org+`") { version } }`, nil), &v); err != nil {
+		t.Fatal(err)
+	}
+	update := fmt.Sprintf(`mutation { updateOrganization(id: "%s", version: %d, input: {alliances: ["%s"]}) { id } }`, org, v.Organization.Version, cja)
+	if _, out := s.postAs("Bearer "+key, update, nil); len(out.Errors) > 0 {
+		t.Fatalf("%s: %+v", update, out.Errors)
+	}
+	if got := read(); strings.Contains(got, "cooperationjackson.org/home") || strings.Contains(got, "right-to-the-city") {
+		t.Errorf("after an update without RTTC: %s; want its membership and sources gone", got)
 	}
 }
 

@@ -93,16 +93,29 @@ func TestConcurrentEdgeChanges(t *testing.T) {
 			}
 			next := func() call {
 				verb := []string{"add", "remove"}[rand.IntN(2)]
+				// Half the additions cite a source, one of three, so that the same source is often
+				// given again and a removal often takes a citation with it.
+				cited := func(verb string) string {
+					if verb != "add" || rand.IntN(2) == 0 {
+						return ""
+					}
+					n := rand.IntN(3)
+					return fmt.Sprintf(`, sources: [{title: "Stress page %d", url: "https://example.org/%d", date: "2024-0%d"}]`, n, n, n+1)
+				}
 				switch rand.IntN(5) {
 				case 0:
 					a, b := two()
 					return call{fmt.Sprintf(`mutation { %sPartnership(organization: %q, partner: %q) { id } }`, verb, a, b), nil}
 				case 1:
-					return call{fmt.Sprintf(`mutation { %sMembership(organization: %q, alliance: %q) { id } }`, verb, pick(orgs), pick(alliances)), nil}
+					return call{fmt.Sprintf(`mutation { %sMembership(organization: %q, alliance: %q%s) { id } }`, verb, pick(orgs), pick(alliances), cited(verb)), nil}
 				case 2:
 					return call{fmt.Sprintf(`mutation { %sHost(hub: %q, organization: %q) { id } }`, verb, abqHub, pick(orgs)), nil}
 				case 3:
-					return call{fmt.Sprintf(`mutation { %sParticipant(event: %q, actor: %q) { id } }`, verb, pick(events), pick(orgs)), nil}
+					args := cited(verb)
+					if args != "" && rand.IntN(2) == 0 {
+						args += ", role: HOST" // a host's part, which lives only in its citation
+					}
+					return call{fmt.Sprintf(`mutation { %sParticipant(event: %q, actor: %q%s) { id } }`, verb, pick(events), pick(orgs), args), nil}
 				default:
 					id := pick([]string{embergrove, ironroot})
 					return call{`query($id: ID!) { node(id: $id) { ... on Organization { version } } }`, map[string]any{"id": id}}
@@ -176,6 +189,9 @@ func TestConcurrentEdgeChanges(t *testing.T) {
 				`mutation { addMembership(organization: "` + ironroot + `", alliance: "alliance:grassroots-global-justice-alliance") { id } }`,
 				`mutation { removeMembership(organization: "` + embergrove + `", alliance: "` + cja + `") { id } }`,
 				`mutation { addHost(hub: "` + abqHub + `", organization: "` + orgB + `") { id } }`,
+				// A cited part taken back: its sources must go with it.
+				`mutation { addParticipant(event: "event:may-day-2017", actor: "` + ironroot + `", role: HOST, sources: [{title: "Last page", url: "https://example.org/last"}]) { id } }`,
+				`mutation { removeParticipant(event: "event:may-day-2017", actor: "` + ironroot + `") { id } }`,
 			} {
 				if r := send(t, handlers[0], k.curator, q, nil); len(r.Errors) > 0 {
 					t.Fatalf("%s: %+v", q, r.Errors)

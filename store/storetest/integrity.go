@@ -83,6 +83,30 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 			}
 		}
 	}
+	// A citation gives sources to an edge the record has, once per edge and role, with at least
+	// one source: removing an edge removes what was said about it.
+	cites := func(from string, cs []*model.Citation, alliances, organized, participated []string) {
+		seen := map[string]bool{}
+		for _, c := range cs {
+			list := participated
+			switch c.Role {
+			case model.RoleMember:
+				list = alliances
+			case string(model.ParticipationRoleOrganizer):
+				list = organized
+			}
+			if !slices.Contains(list, c.To) {
+				add("%s cites sources for its %s edge to %s, which it does not have", from, c.Role, c.To)
+			}
+			if seen[c.Role+" "+c.To] {
+				add("%s cites its %s edge to %s twice", from, c.Role, c.To)
+			}
+			seen[c.Role+" "+c.To] = true
+			if len(c.Sources) == 0 {
+				add("%s cites no source for its %s edge to %s", from, c.Role, c.To)
+			}
+		}
+	}
 	orgs := map[string]*model.Organization{}
 	for _, o := range all.Organizations {
 		orgs[o.ID] = o
@@ -95,6 +119,7 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 		refs(o.ID, "allianceIds", o.AllianceIDs)
 		refs(o.ID, "organizedEventIds", o.OrganizedEventIDs)
 		refs(o.ID, "participatedEventIds", o.ParticipatedEventIDs)
+		cites(o.ID, o.Citations, o.AllianceIDs, o.OrganizedEventIDs, o.ParticipatedEventIDs)
 		if o.StateID != nil {
 			refs(o.ID, "stateId", []string{*o.StateID})
 		}
@@ -103,6 +128,8 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 	for _, a := range all.Alliances {
 		refs(a.ID, "organizedEventIds", a.OrganizedEventIDs)
 		refs(a.ID, "participatedEventIds", a.ParticipatedEventIDs)
+		refs(a.ID, "allianceIds", a.AllianceIDs)
+		cites(a.ID, a.Citations, a.AllianceIDs, a.OrganizedEventIDs, a.ParticipatedEventIDs)
 	}
 	for _, e := range all.Events {
 		place(e.ID, e.StateID, nil, e.Region)

@@ -1,5 +1,6 @@
-// Package apierr is the one vocabulary of errors a client can see: every code that appears in
-// an answer's extensions.code, the HTTP status each is answered with outside GraphQL, and how an
+// Package apierr is the one vocabulary of errors a client can see: every code of ours that
+// appears in an answer's extensions.code (gqlgen adds its own parse, validation and persisted
+// query codes), the HTTP status each is answered with outside GraphQL, and how an
 // error of the store or of a request's context maps to one. The GraphQL error presenter (graph)
 // and the HTTP error writer (server) both answer through it, and no other file spells a code.
 package apierr

@@ -9,11 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"rootsgraph/dataset/roster"
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // rosterCounts are what the roster files say, merged by names.csv: per alliance the records it
@@ -291,10 +289,7 @@ func sortedKeys(m map[string]bool) []string { return slices.Sorted(maps.Keys(m))
 // bring it back (a curator who adds it again names no source yet, so the record's stand for it).
 func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 	s := newTestServer(t, 1)
-	key, _, err := s.db.CreateKey(t.Context(), "Curator Carla", store.RoleCurator, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := s.keys().curator
 	const org = "organization:cooperation-jackson"
 	const cja = "alliance:climate-justice-alliance"
 	const cop21 = "event:cop21-paris-2015"
@@ -329,11 +324,7 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 		t.Errorf("removing one membership dropped another's source: %s", after)
 	}
 	// An update that lists the alliances without one drops that one's sources too.
-	var v struct{ Organization struct{ Version int } }
-	if err := json.Unmarshal(s.mustQuery(`{ organization(id: "`+org+`") { version } }`, nil), &v); err != nil {
-		t.Fatal(err)
-	}
-	update := fmt.Sprintf(`mutation { updateOrganization(id: "%s", version: %d, input: {alliances: ["%s"]}) { id } }`, org, v.Organization.Version, cja)
+	update := fmt.Sprintf(`mutation { updateOrganization(id: "%s", version: %d, input: {alliances: ["%s"]}) { id } }`, org, s.version(org), cja)
 	if _, out := s.postAs("Bearer "+key, update, nil); len(out.Errors) > 0 {
 		t.Fatalf("%s: %+v", update, out.Errors)
 	}
@@ -347,23 +338,15 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 // sources, and a wrong source is refused field by field with nothing written.
 func TestCuratorCitesAnEdge(t *testing.T) {
 	s := newTestServer(t, 1)
-	key, _, err := s.db.CreateKey(t.Context(), "Curator Carla", store.RoleCurator, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := s.keys().curator
 	const org = "organization:center-for-story-based-strategy"
 	const rttc = "alliance:right-to-the-city-alliance"
 	const caravan = "event:peoples-caravan-2016"
-	read := func() (version int, text string) {
-		raw := s.mustQuery(`{ organization(id: "`+org+`") { version
+	read := func() string {
+		return string(s.mustQuery(`{ organization(id: "`+org+`") {
 		  memberships { alliance { id } asOf sources { title url date dateApproximate } }
 		  participations { event { id } role sources { title date } }
-		  events(role: PARTICIPANT) { edges { node { id } } } } }`, nil)
-		var v struct{ Organization struct{ Version int } }
-		if err := json.Unmarshal(raw, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v.Organization.Version, string(raw)
+		  events(role: PARTICIPANT) { edges { node { id } } } } }`, nil))
 	}
 	mutate := func(m string) gqlResponse {
 		t.Helper()
@@ -380,26 +363,26 @@ func TestCuratorCitesAnEdge(t *testing.T) {
 	const pageB = `{title: "B page", url: "https://example.org/b", date: "2025"}`
 	add := `mutation { addMembership(organization: "` + org + `", alliance: "` + rttc + `", sources: [` + pageA + `]) { id } }`
 	mustMutate(add)
-	v1, got := read()
+	v1, got := s.version(org), read()
 	if !strings.Contains(got, `{"alliance":{"id":"`+rttc+`"},"asOf":"2024-05","sources":[{"title":"A page","url":"https://example.org/a","date":"2024-05","dateApproximate":true}]}`) {
 		t.Errorf("after addMembership with a source: %s", got)
 	}
 	mustMutate(add)
-	if v, _ := read(); v != v1 {
+	if v := s.version(org); v != v1 {
 		t.Errorf("giving the same source again wrote the record: version %d -> %d", v1, v)
 	}
 	mustMutate(`mutation { addMembership(organization: "` + org + `", alliance: "` + rttc + `", sources: [` + pageB + `]) { id } }`)
-	if _, got := read(); !strings.Contains(got, `"asOf":"2025","sources":[{"title":"A page"`) || !strings.Contains(got, `{"title":"B page","url":"https://example.org/b","date":"2025","dateApproximate":false}]}`) {
+	if got := read(); !strings.Contains(got, `"asOf":"2025","sources":[{"title":"A page"`) || !strings.Contains(got, `{"title":"B page","url":"https://example.org/b","date":"2025","dateApproximate":false}]}`) {
 		t.Errorf("after a second source: %s; want both, asOf the later", got)
 	}
 
 	mustMutate(`mutation { addParticipant(event: "` + caravan + `", actor: "` + org + `", role: HOST, sources: [` + pageB + `]) { id } }`)
-	if _, got := read(); !strings.Contains(got, `{"event":{"id":"`+caravan+`"},"role":"HOST","sources":[{"title":"B page","date":"2025"}]}`) ||
+	if got := read(); !strings.Contains(got, `{"event":{"id":"`+caravan+`"},"role":"HOST","sources":[{"title":"B page","date":"2025"}]}`) ||
 		!strings.Contains(got, `"events":{"edges":[{"node":{"id":"`+caravan+`"}}]}`) {
 		t.Errorf("after addParticipant as a host: %s; want the HOST part, and the event among those it took part in", got)
 	}
 
-	v2, _ := read()
+	v2 := s.version(org)
 	for _, c := range []struct {
 		mutation string
 		fields   []string
@@ -424,7 +407,7 @@ func TestCuratorCitesAnEdge(t *testing.T) {
 			t.Errorf("%s: errors on %v; want %v: %+v", c.mutation, fields, want, out.Errors)
 		}
 	}
-	if v, _ := read(); v != v2 {
+	if v := s.version(org); v != v2 {
 		t.Errorf("refused mutations wrote the record: version %d -> %d", v2, v)
 	}
 }

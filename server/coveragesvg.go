@@ -27,11 +27,11 @@ func handleCoverageSVG(resolver *graph.Resolver, logger *slog.Logger) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if err := onlyParams(q, svgParams); err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		if d := q.Get("dimension"); d != "" && d != string(model.CoverageDimensionState) {
-			writeError(w, apierr.BadUserInput,
+			apierr.Write(w, apierr.BadUserInput,
 				"dimension: the map shows states and provinces; use dimension=STATE or omit it")
 			return
 		}
@@ -40,13 +40,13 @@ func handleCoverageSVG(resolver *graph.Resolver, logger *slog.Logger) http.Handl
 			measure = "organizations"
 		}
 		if measure != "organizations" && measure != "hubs" && measure != "events" {
-			writeError(w, apierr.BadUserInput,
+			apierr.Write(w, apierr.BadUserInput,
 				fmt.Sprintf("measure: %q is not one of organizations, hubs, events", measure))
 			return
 		}
 		filter, err := coverageFilterFromQuery(q)
 		if err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		buckets, err := resolver.Query().Coverage(r.Context(), model.CoverageDimensionState, filter)
@@ -73,7 +73,7 @@ func handleCoverageSVG(resolver *graph.Resolver, logger *slog.Logger) http.Handl
 		}
 		var buf bytes.Buffer
 		if err := tilemap.Render(&buf, title, measure, values); err != nil {
-			writeError(w, apierr.Internal, "the map could not be drawn")
+			apierr.Write(w, apierr.Internal, "the map could not be drawn")
 			return
 		}
 		w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")

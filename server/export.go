@@ -42,27 +42,27 @@ func handleExport(resolver *graph.Resolver, logger *slog.Logger, format exportFo
 			allowed = params(exportParams, "format")
 		}
 		if err := onlyParams(q, allowed); err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		if f := q.Get("format"); f != "" && f != "cytoscape" && f != "node-link" {
-			writeError(w, apierr.BadUserInput,
+			apierr.Write(w, apierr.BadUserInput,
 				fmt.Sprintf("format: %q is neither node-link (the default, for NetworkX) nor cytoscape; for GraphML or GEXF ask /export/network.graphml or .gexf", f))
 			return
 		}
 		via, err := enumParam[model.EdgeKind](q, "via")
 		if err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		include, err := enumParam[model.NetworkNodeKind](q, "include")
 		if err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		filter, err := organizationFilterFromQuery(q)
 		if err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		if isEmptyFilter(q) {

@@ -119,7 +119,7 @@ func handleHubsGeoJSON(resolver *graph.Resolver, logger *slog.Logger) http.Handl
 			err = onlyParams(r.URL.Query(), hubParams)
 		}
 		if err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		hubs, err := resolver.AllHubs(r.Context(), filter)
@@ -161,7 +161,7 @@ func handleOrganizationsGeoJSON(resolver *graph.Resolver, logger *slog.Logger) h
 			err = onlyParams(r.URL.Query(), orgParams)
 		}
 		if err != nil {
-			writeError(w, apierr.BadUserInput, err.Error())
+			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
 		orgs, err := resolver.AllOrganizations(r.Context(), filter)
@@ -202,7 +202,7 @@ func deref(s *string) string {
 func writeGeoJSON(w http.ResponseWriter, fc featureCollection) {
 	b, err := json.Marshal(fc)
 	if err != nil {
-		writeError(w, apierr.Internal, fmt.Sprintf("the layer could not be written: %v", err))
+		apierr.Write(w, apierr.Internal, fmt.Sprintf("the layer could not be written: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/geo+json")

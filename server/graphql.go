@@ -166,20 +166,20 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 			// check it here so that the answer is like every other refusal.
 			q, err := url.ParseQuery(r.URL.RawQuery)
 			if err != nil {
-				writeError(w, apierr.BadUserInput, "the query string is not valid: "+err.Error())
+				apierr.Write(w, apierr.BadUserInput, "the query string is not valid: "+err.Error())
 				return
 			}
 			if isMutation(q.Get("query"), q.Get("operationName")) {
 				// gqlgen refuses these too, but with a 406 and no code.
 				w.Header().Set("Allow", "POST")
-				writeError(w, apierr.MethodNotAllowed,
+				apierr.Write(w, apierr.MethodNotAllowed,
 					"mutations are sent with POST, never GET: a GET must be safe to repeat and to cache")
 				return
 			}
 			for _, p := range []string{"variables", "extensions"} {
 				var obj map[string]any
 				if v := q.Get(p); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
-					writeError(w, apierr.BadUserInput, p+" is not a JSON object")
+					apierr.Write(w, apierr.BadUserInput, p+" is not a JSON object")
 					return
 				}
 			}
@@ -187,13 +187,13 @@ func withGraphQLHTTP(h http.Handler) http.Handler {
 		case http.MethodPost:
 			mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mediaType != "application/json" {
-				writeError(w, apierr.UnsupportedMediaType,
+				apierr.Write(w, apierr.UnsupportedMediaType,
 					"send the operation as JSON with Content-Type: application/json, or as a GET query string")
 				return
 			}
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			writeError(w, apierr.MethodNotAllowed,
+			apierr.Write(w, apierr.MethodNotAllowed,
 				"use GET for queries or POST with a JSON body")
 			return
 		}

@@ -13,9 +13,6 @@ import (
 // Every answer made outside GraphQL's own (a request refused before execution, a REST layer's or an
 // export's failure) is written by apierr's one writer: GraphQL-shaped, with the code's status.
 
-// writeError answers with code and a message that says what to do (see apierr.Write).
-func writeError(w http.ResponseWriter, code, message string) { apierr.Write(w, code, message) }
-
 // writeResolverError answers a failed read of a REST layer or an export as the GraphQL presenter
 // would answer it: bad input with its own code and message; a timeout, an outage or a missing
 // record as apierr maps them; anything else as INTERNAL_SERVER_ERROR, logged with the request id.

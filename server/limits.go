@@ -241,22 +241,22 @@ func costInExtensions(ctx context.Context, next graphql.ResponseHandler) *graphq
 func withBodyLimit(maxBytes int64, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if int64(len(r.URL.RawQuery)) > maxBytes {
-			writeError(w, apierr.RequestTooLarge,
+			apierr.Write(w, apierr.RequestTooLarge,
 				fmt.Sprintf("the query string is over %d bytes: send the operation in a POST body, or use a persisted query", maxBytes))
 			return
 		}
 		if r.Body != nil && r.Method == http.MethodPost {
 			if r.ContentLength > maxBytes {
-				writeError(w, apierr.RequestTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
+				apierr.Write(w, apierr.RequestTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
 				return
 			}
 			body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 			if err != nil {
-				writeError(w, apierr.BadRequest, "the request body could not be read")
+				apierr.Write(w, apierr.BadRequest, "the request body could not be read")
 				return
 			}
 			if int64(len(body)) > maxBytes {
-				writeError(w, apierr.RequestTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
+				apierr.Write(w, apierr.RequestTooLarge, fmt.Sprintf("the request body is over %d bytes", maxBytes))
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

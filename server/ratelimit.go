@@ -213,5 +213,5 @@ func tooMany(w http.ResponseWriter, wait time.Duration) {
 // refuse answers a request that was turned away before any work: never to be stored by a cache.
 func refuse(w http.ResponseWriter, code, message string) {
 	w.Header().Set("Cache-Control", "no-store")
-	writeError(w, code, message)
+	apierr.Write(w, code, message)
 }

@@ -272,6 +272,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		{"organizations.json", 8, "miscited-org", "memberships[0].sources[0].date", `"2015-13" is not a date`},
 		{"organizations.json", 8, "miscited-org", "participations[0].role", `"SPEAKER" is not one of ORGANIZER, PARTICIPANT, HOST`},
 		{"organizations.json", 8, "miscited-org", "participations[0].sources", "at least one source"},
+		{"organizations.json", 8, "miscited-org", "participations[1].event", `"cop21-paris-2015" is not in participated: list the event there too (a host takes part)`},
+		{"organizations.json", 8, "miscited-org", "participations[2].event", `"cop22-marrakech-2016" is not in organized: list the event there too`},
 		{"hubs.json", 2, "misplaced-hub", "lat/lng", "outside New York"},
 	}
 

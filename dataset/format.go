@@ -137,9 +137,6 @@ type Hub struct {
 func (o *Organization) DropUnlistedCitations() {
 	o.Memberships = slices.DeleteFunc(o.Memberships, func(m Membership) bool { return !slices.Contains(o.Alliances, m.Alliance) })
 	o.Participations = slices.DeleteFunc(o.Participations, func(p Participation) bool {
-		if p.Role == string(model.ParticipationRoleOrganizer) {
-			return !slices.Contains(o.Organized, p.Event)
-		}
-		return !slices.Contains(o.Participated, p.Event)
+		return !slices.Contains(model.EdgeList(p.Role, nil, o.Organized, o.Participated), p.Event)
 	})
 }

@@ -133,11 +133,9 @@ func (c *checker) citations(ms []Membership, ps []Participation, alliances, orga
 		at := fmt.Sprintf("participations[%d]", i)
 		role := model.ParticipationRole(p.Role)
 		enum(c, at+".role", []model.ParticipationRole{role}, model.AllParticipationRole)
-		switch {
-		case role == model.ParticipationRoleOrganizer && !slices.Contains(organized, p.Event):
-			c.fail(at+".event", "%q is not in organized: list the event there too", p.Event)
-		case role != model.ParticipationRoleOrganizer && role.IsValid() && !slices.Contains(participated, p.Event):
-			c.fail(at+".event", "%q is not in participated: list the event there too (a host takes part)", p.Event)
+		if role.IsValid() && !slices.Contains(model.EdgeList(p.Role, nil, organized, participated), p.Event) {
+			hint := model.EdgeList(p.Role, "", "", " (a host takes part)")
+			c.fail(at+".event", "%q is not in %s: list the event there too%s", p.Event, model.EdgeList(p.Role, "", "organized", "participated"), hint)
 		}
 		if key := "event " + p.Event + " " + p.Role; seen[key] {
 			c.fail(at+".event", "%q has a %s participation already: give it all its sources there", p.Event, p.Role)

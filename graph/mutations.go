@@ -406,11 +406,7 @@ func (r *Resolver) role(ctx context.Context, action, event, actorID string, role
 		return nil, err
 	}
 	change := func(organized, participated *[]string, cs *[]*model.Citation, prune func()) error {
-		list := participated
-		if role == model.ParticipationRoleOrganizer {
-			list = organized
-		}
-		return changeEdge(list, cs, event, string(role), add, sources, prune)
+		return changeEdge(model.EdgeList(string(role), nil, organized, participated), cs, event, string(role), add, sources, prune)
 	}
 	if prefix, _, _ := model.SplitID(actorID); prefix == model.AlliancePrefix {
 		_, err = edit(ctx, r, r.operation(who, action), r.Store.FindAlliances, actorID, func(a *model.Alliance) error {

@@ -89,16 +89,23 @@ func pruneCitations(cs []*Citation, has func(to, role string) bool) []*Citation 
 	return out
 }
 
+// EdgeList returns which of a record's three lists holds the edge that a citation role names:
+// alliances for MEMBER, organized for ORGANIZER, participated for PARTICIPANT and HOST (a host
+// takes part). The lists may be anything that stands for them: the lists, pointers to them, or
+// their names.
+func EdgeList[T any](role string, alliances, organized, participated T) T {
+	switch role {
+	case RoleMember:
+		return alliances
+	case string(ParticipationRoleOrganizer):
+		return organized
+	}
+	return participated
+}
+
 func hasEdge(alliances, organized, participated []string) func(to, role string) bool {
 	return func(to, role string) bool {
-		switch role {
-		case RoleMember:
-			return slices.Contains(alliances, to)
-		case string(ParticipationRoleOrganizer):
-			return slices.Contains(organized, to)
-		default: // PARTICIPANT, HOST
-			return slices.Contains(participated, to)
-		}
+		return slices.Contains(EdgeList(role, alliances, organized, participated), to)
 	}
 }
 

@@ -88,14 +88,7 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 	cites := func(from string, cs []*model.Citation, alliances, organized, participated []string) {
 		seen := map[string]bool{}
 		for _, c := range cs {
-			list := participated
-			switch c.Role {
-			case model.RoleMember:
-				list = alliances
-			case string(model.ParticipationRoleOrganizer):
-				list = organized
-			}
-			if !slices.Contains(list, c.To) {
+			if !slices.Contains(model.EdgeList(c.Role, alliances, organized, participated), c.To) {
 				add("%s cites sources for its %s edge to %s, which it does not have", from, c.Role, c.To)
 			}
 			if seen[c.Role+" "+c.To] {

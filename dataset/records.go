@@ -15,9 +15,9 @@ func OrganizationRecord(o *model.Organization) Organization {
 		Name:         o.Name,
 		OtherNames:   o.OtherNames,
 		Kind:         string(o.Kind),
-		Description:  deref(o.Description),
-		Website:      deref(o.Website),
-		City:         deref(o.City),
+		Description:  model.Deref(o.Description),
+		Website:      model.Deref(o.Website),
+		City:         model.Deref(o.City),
 		State:        code(o.StateID),
 		Lat:          o.Lat,
 		Lng:          o.Lng,
@@ -47,12 +47,12 @@ func EventRecord(e *model.Event) Event {
 		StartDate:   string(e.StartDate),
 		EndDate:     string(e.EndDate),
 		Place:       e.Place,
-		City:        deref(e.City),
+		City:        model.Deref(e.City),
 		State:       code(e.StateID),
 		Country:     e.Country,
 		Lat:         e.Lat,
 		Lng:         e.Lng,
-		Description: deref(e.Description),
+		Description: model.Deref(e.Description),
 		Sources:     sourceRecords(e.Sources),
 		Sample:      e.Sample,
 	}
@@ -85,8 +85,8 @@ func StateRecord(s *model.State) State {
 		Country:  s.Country,
 		Type:     string(s.Type),
 		Region:   s.Region,
-		Division: deref(s.Division),
-		FIPS:     deref(s.Fips),
+		Division: model.Deref(s.Division),
+		FIPS:     model.Deref(s.Fips),
 		Lat:      s.Lat,
 		Lng:      s.Lng,
 		Sources:  sourceRecords(s.Sources),
@@ -101,8 +101,8 @@ func AllianceRecord(a *model.Alliance) Alliance {
 	r := Alliance{
 		Slug:         a.Slug,
 		Name:         a.Name,
-		Acronym:      deref(a.Acronym),
-		Description:  deref(a.Description),
+		Acronym:      model.Deref(a.Acronym),
+		Description:  model.Deref(a.Description),
 		Organized:    slugs(a.OrganizedEventIDs),
 		Participated: slugs(a.ParticipatedEventIDs),
 		Alliances:    slugs(a.AllianceIDs),
@@ -125,13 +125,6 @@ func citationRecords(cs []*model.Citation) (ms []Membership, ps []Participation)
 		}
 	}
 	return ms, ps
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 func code(stateID *string) string {
@@ -157,7 +150,7 @@ func slugs(ids []string) []string {
 func sourceRecords(in []*model.Source) []Source {
 	out := make([]Source, len(in))
 	for i, s := range in {
-		out[i] = Source{Title: s.Title, URL: deref(s.URL), Date: deref(s.Date)}
+		out[i] = Source{Title: s.Title, URL: model.Deref(s.URL), Date: model.Deref(s.Date)}
 		if s.DateApproximate {
 			out[i].Date += approximateMark
 		}

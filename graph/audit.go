@@ -33,7 +33,7 @@ func (r *Resolver) auditLog(ctx context.Context, in *model.AuditFilter, first *i
 	}
 	if in != nil {
 		f := &p.Filter
-		f.Actor, f.Action, f.Entity = deref(in.Actor), deref(in.Action), deref(in.Entity)
+		f.Actor, f.Action, f.Entity = model.Deref(in.Actor), model.Deref(in.Action), model.Deref(in.Entity)
 		if in.Operation != nil {
 			op, err := bson.ObjectIDFromHex(*in.Operation)
 			if err != nil {

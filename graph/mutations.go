@@ -20,8 +20,8 @@ func (r *Resolver) createOrganization(ctx context.Context, in model.CreateOrgani
 	}
 	var errs fieldErrors
 	rec := dataset.Organization{
-		Slug: in.Slug, Name: in.Name, Kind: string(in.Kind), Description: deref(in.Description),
-		Website: deref(in.Website), City: deref(in.City), State: deref(in.State), Lat: in.Lat, Lng: in.Lng,
+		Slug: in.Slug, Name: in.Name, Kind: string(in.Kind), Description: model.Deref(in.Description),
+		Website: model.Deref(in.Website), City: model.Deref(in.City), State: model.Deref(in.State), Lat: in.Lat, Lng: in.Lng,
 		Alliances:   errs.slugs("input.alliances", model.AlliancePrefix, in.Alliances),
 		Partners:    errs.slugs("input.partners", model.OrganizationPrefix, in.Partners),
 		Communities: model.Strings(in.Communities), Issues: model.Strings(in.Issues),
@@ -299,8 +299,8 @@ func (r *Resolver) createEvent(ctx context.Context, in model.CreateEventInput) (
 	}
 	rec := dataset.Event{
 		Slug: in.Slug, Name: in.Name, Kind: string(in.Kind), StartDate: string(in.StartDate), EndDate: string(in.EndDate),
-		Place: in.Place, City: deref(in.City), State: deref(in.State), Country: in.Country, Lat: in.Lat, Lng: in.Lng,
-		Description: deref(in.Description), Sources: sourceRecords(in.Sources), Sample: bool0(in.Sample),
+		Place: in.Place, City: model.Deref(in.City), State: model.Deref(in.State), Country: in.Country, Lat: in.Lat, Lng: in.Lng,
+		Description: model.Deref(in.Description), Sources: sourceRecords(in.Sources), Sample: bool0(in.Sample),
 	}
 	doc, err := r.eventDocument(ctx, rec, true)
 	if doc == nil || err != nil {

@@ -301,7 +301,7 @@ func set[T any](o graphql.Omittable[T], into *T) {
 
 func setString(o graphql.Omittable[*string], into *string) {
 	if o.IsSet() {
-		*into = deref(o.Value())
+		*into = model.Deref(o.Value())
 	}
 }
 
@@ -321,17 +321,10 @@ func setEnums[T ~string](o graphql.Omittable[[]T], into *[]string) {
 	}
 }
 
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 func sourceRecords(in []*model.SourceInput) []dataset.Source {
 	out := make([]dataset.Source, len(in))
 	for i, s := range in {
-		out[i] = dataset.Source{Title: s.Title, URL: deref(s.URL), Date: deref(s.Date)}
+		out[i] = dataset.Source{Title: s.Title, URL: model.Deref(s.URL), Date: model.Deref(s.Date)}
 	}
 	return out
 }

@@ -157,13 +157,7 @@ func EdgeSources(doc any, to string, roles ...string) []*Source {
 }
 
 func sameSource(a, b *Source) bool {
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	return a.Title == b.Title && str(a.URL) == str(b.URL) && str(a.Date) == str(b.Date) && a.DateApproximate == b.DateApproximate
+	return a.Title == b.Title && Deref(a.URL) == Deref(b.URL) && Deref(a.Date) == Deref(b.Date) && a.DateApproximate == b.DateApproximate
 }
 
 // Cite adds sources to the citation of the edge to id in role (making it when there is none),

@@ -12,6 +12,14 @@ import (
 // strings compares the times.
 const SortTime = "2006-01-02T15:04:05.000Z"
 
+// Deref returns the string p points at, or "" for nil (an optional field left out).
+func Deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 func one(p *string) []string {
 	if p == nil {
 		return nil

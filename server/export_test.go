@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"rootsgraph/model"
 	"slices"
 	"strconv"
 	"strings"
@@ -335,7 +336,7 @@ func graphQLGraph(s *testServer, ids []string, args string) exportGraph {
 	g := exportGraph{nodes: map[string]map[string]string{}, edges: map[string]map[string]string{}}
 	for _, n := range got.Nodes {
 		g.nodes[n.ID] = map[string]string{
-			"kind": n.Kind, "name": n.Name, "state": deref(n.State), "country": deref(n.Country),
+			"kind": n.Kind, "name": n.Name, "state": model.Deref(n.State), "country": model.Deref(n.Country),
 			"alliances": strings.Join(n.Alliances, ";"), "communities": strings.Join(n.Communities, ";"),
 			"issues": strings.Join(n.Issues, ";"), "sample": strconv.FormatBool(n.Sample),
 		}

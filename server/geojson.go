@@ -175,7 +175,7 @@ func handleOrganizationsGeoJSON(resolver *graph.Resolver, logger *slog.Logger) h
 				continue
 			}
 			props := map[string]any{
-				"name": o.Name, "kind": o.Kind, "city": o.City, "state": model.StateCode(deref(o.StateID)),
+				"name": o.Name, "kind": o.Kind, "city": o.City, "state": model.StateCode(model.Deref(o.StateID)),
 				"alliances": o.AllianceIDs, "communities": o.Communities, "issues": o.Issues,
 				"website": o.Website, "sample": o.Sample,
 			}
@@ -190,13 +190,6 @@ func addDistance(props map[string]any, distances []*float64, i int) {
 	if distances != nil && distances[i] != nil {
 		props["distanceKm"] = *distances[i]
 	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func writeGeoJSON(w http.ResponseWriter, fc featureCollection) {

@@ -26,13 +26,6 @@ type Network interface {
 	Edge(e network.Edge) *model.NetworkEdge
 }
 
-func str(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // nodeAttrs are the attributes every export gives a node, in a fixed order.
 var nodeAttrs = []struct{ name, kind string }{
 	{"kind", "string"}, {"name", "string"}, {"state", "string"}, {"country", "string"},
@@ -44,7 +37,7 @@ var edgeAttrs = []struct{ name, kind string }{
 }
 
 func nodeValues(n *model.NetworkNode) []string {
-	return []string{string(n.Kind), n.Name, str(n.State), str(n.Country), strings.Join(n.Alliances, ";"),
+	return []string{string(n.Kind), n.Name, model.Deref(n.State), model.Deref(n.Country), strings.Join(n.Alliances, ";"),
 		strings.Join(model.Strings(n.Communities), ";"), strings.Join(model.Strings(n.Issues), ";"), strconv.FormatBool(n.Sample)}
 }
 

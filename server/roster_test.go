@@ -52,6 +52,19 @@ func countRoster(t *testing.T) rosterCounts {
 	return c
 }
 
+// apiMembership and apiPart are a membership and a part in an event as the API answers them.
+type apiMembership struct {
+	Alliance struct{ ID string }
+	AsOf     *string
+	Sources  []struct{ URL, Date *string }
+}
+
+type apiPart struct {
+	Event   struct{ ID string }
+	Role    string
+	Sources []struct{ URL *string }
+}
+
 // TestRealDataOnly asks the API, as a dashboard, a map and a researcher would, for the real data
 // only (sample: false), and checks each answer against the roster files: the members of each
 // alliance (organizations and alliances), the parts of each event, every edge with a dated,
@@ -72,11 +85,7 @@ func TestRealDataOnly(t *testing.T) {
 							Edges      []struct {
 								Node struct {
 									ID          string
-									Memberships []struct {
-										Alliance struct{ ID string }
-										AsOf     *string
-										Sources  []struct{ URL, Date *string }
-									}
+									Memberships []apiMembership
 								}
 							}
 						}
@@ -96,13 +105,7 @@ func TestRealDataOnly(t *testing.T) {
 			listed := map[string]bool{}
 			for _, m := range a.Members.Edges {
 				listed[m.Node.ID] = true
-				i := slices.IndexFunc(m.Node.Memberships, func(x struct {
-					Alliance struct{ ID string }
-					AsOf     *string
-					Sources  []struct{ URL, Date *string }
-				}) bool {
-					return x.Alliance.ID == a.ID
-				})
+				i := slices.IndexFunc(m.Node.Memberships, func(x apiMembership) bool { return x.Alliance.ID == a.ID })
 				if i < 0 {
 					t.Errorf("%s is a member of %s without a membership", m.Node.ID, a.ID)
 					continue
@@ -131,32 +134,15 @@ func TestRealDataOnly(t *testing.T) {
 	})
 
 	t.Run("PartsPerEvent", func(t *testing.T) {
-		var got struct {
-			Organizations struct {
-				Edges []struct {
-					Node struct {
-						ID             string
-						Participations []struct {
-							Event   struct{ ID string }
-							Role    string
-							Sources []struct{ URL *string }
-						}
-					}
-				}
-			}
-			Alliances struct {
-				Edges []struct {
-					Node struct {
-						ID             string
-						Participations []struct {
-							Event   struct{ ID string }
-							Role    string
-							Sources []struct{ URL *string }
-						}
-					}
+		type withParts struct {
+			Edges []struct {
+				Node struct {
+					ID             string
+					Participations []apiPart
 				}
 			}
 		}
+		var got struct{ Organizations, Alliances withParts }
 		const parts = `participations { event { id } role sources { url } }`
 		// Two pages' worth of real organizations: members, then the others.
 		raw := s.mustQuery(`{ organizations(first: 100, filter: {sample: false, kind: [MEMBER]}) { edges { node { id `+parts+` } } }
@@ -172,11 +158,7 @@ func TestRealDataOnly(t *testing.T) {
 		}
 		got.Organizations.Edges = append(got.Organizations.Edges, others.Organizations.Edges...)
 		cited := map[string]map[string]bool{}
-		note := func(id string, ps []struct {
-			Event   struct{ ID string }
-			Role    string
-			Sources []struct{ URL *string }
-		}) {
+		note := func(id string, ps []apiPart) {
 			for _, p := range ps {
 				// Cited parts only: the alliances' parts from the announcement have no own sources.
 				if len(p.Sources) == 0 {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -194,4 +195,21 @@ func (o replayOrganization) State(ctx context.Context, obj *model.Organization) 
 
 func (o replayOrganization) Alliances(ctx context.Context, obj *model.Organization) ([]*model.Alliance, error) {
 	return replay(o.answers, "alliances "+obj.ID, func() ([]*model.Alliance, error) { return o.OrganizationResolver.Alliances(ctx, obj) })
+}
+
+// BenchmarkServerCached is BenchmarkServer with the response cache on, as the server runs by
+// default: after the first request every answer is a cache hit, so this is the cost of the
+// HTTP layer around the cache (tools/load -floor compares the same path with a static handler).
+func BenchmarkServerCached(b *testing.B) {
+	db := storetest.Seeded(b, 1)
+	opts := testOptions()
+	opts.responseCacheTTL = time.Minute
+	srv := newServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), db.Store, opts)
+	for _, q := range queries.All {
+		b.Run(q.Name, func(b *testing.B) {
+			db.Commands.Reset()
+			benchmarkHandler(b, srv, q.Text)
+			b.ReportMetric(float64(db.Commands.Total())/float64(b.N+1), "dbcmds/op")
+		})
+	}
 }

@@ -106,7 +106,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"log-level", "level", "ROOTS_LOG_LEVEL", "info", "log level: debug, info, warn or error", &raw.level},
 		{"loader-wait", "duration", "ROOTS_LOADER_WAIT", "500us", "how long a dataloader waits to fill a batch", &raw.wait},
 		{"response-cache-ttl", "duration", "ROOTS_RESPONSE_CACHE_TTL", "10s", "how long answers to anonymous queries are kept in memory and served again; 0 turns the response cache off", &raw.respTTL},
-		{"reference-cache-ttl", "duration", "ROOTS_REFERENCE_CACHE_TTL", "10s", "how long the states and alliances read from the database are used again (forgotten at once on a write through this server); 0 reads them for every request", &raw.refTTL},
+		{"reference-cache-ttl", "duration", "ROOTS_REFERENCE_CACHE_TTL", "", "how long the states and alliances read from the database are used again (forgotten at once on a write through this server), at most the response cache's TTL, which is the default; 0 reads them for every request", &raw.refTTL},
 		{"cache-max-age", "duration", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
 		{"profile", "profile", "ROOTS_PROFILE", "development", "development, or production: introspection, \"did you mean\" suggestions and GraphiQL off", &raw.profile},
 		{"introspection", "true|false", "ROOTS_INTROSPECTION", "", "answer schema introspection (__schema, __type); _service for federation routers works either way (default: on in development, off in production)", &raw.introspection},
@@ -250,11 +250,21 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.rateBurst, err = strconv.Atoi(raw.burst); err != nil || c.rateBurst < 1 {
 		bad("rate-burst", "%q is not a whole number of at least 1", raw.burst)
 	}
+	responseTTLOK := true
 	if c.responseTTL, err = time.ParseDuration(raw.respTTL); err != nil || c.responseTTL < 0 || c.responseTTL > time.Hour {
 		bad("response-cache-ttl", "%q is not a duration between 0 and 1h, such as 10s", raw.respTTL)
+		responseTTLOK = false
 	}
-	if c.referenceTTL, err = time.ParseDuration(raw.refTTL); err != nil || c.referenceTTL < 0 || c.referenceTTL > time.Hour {
-		bad("reference-cache-ttl", "%q is not a duration between 0 and 1h, such as 10s", raw.refTTL)
+	// Reference data lives no longer than cached answers do: with the response cache off, every
+	// request reads the database; a TTL of its own may only be shorter.
+	c.referenceTTL = c.responseTTL
+	if raw.refTTL != "" {
+		if c.referenceTTL, err = time.ParseDuration(raw.refTTL); err != nil || c.referenceTTL < 0 || c.referenceTTL > time.Hour {
+			bad("reference-cache-ttl", "%q is not a duration between 0 and 1h, such as 10s", raw.refTTL)
+		} else if responseTTLOK && c.referenceTTL > c.responseTTL {
+			bad("reference-cache-ttl", "%s is longer than the response cache's TTL (%s): the states and alliances kept in memory must not outlive the answers the response cache keeps; give at most %s, or leave it out to use the same",
+				c.referenceTTL, c.responseTTL, c.responseTTL)
+		}
 	}
 	if c.requestTimeout, err = time.ParseDuration(raw.timeout); err != nil || c.requestTimeout < 100*time.Millisecond || c.requestTimeout > 10*time.Minute {
 		bad("request-timeout", "%q is not a duration between 100ms and 10m, such as 10s", raw.timeout)

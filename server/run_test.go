@@ -177,6 +177,7 @@ func TestRunConfiguration(t *testing.T) {
 		{"ShutdownGrace", nil, map[string]string{"ROOTS_SHUTDOWN_GRACE": "soon"}, "--shutdown-grace (ROOTS_SHUTDOWN_GRACE)"},
 		{"LogLevel", []string{"--log-level", "loud"}, nil, "--log-level (ROOTS_LOG_LEVEL)"},
 		{"SampleScale", []string{"--sample-scale", "0"}, nil, "--sample-scale (ROOTS_SAMPLE_SCALE)"},
+		{"ReferenceOutlivesAnswers", []string{"--response-cache-ttl", "2s", "--reference-cache-ttl", "10s"}, nil, "--reference-cache-ttl (ROOTS_REFERENCE_CACHE_TTL)"},
 		{"Unknown flag", []string{"--port", "1"}, nil, "flag provided but not defined: -port"},
 	}
 	for _, c := range cases {
@@ -219,6 +220,34 @@ func TestRunConfiguration(t *testing.T) {
 			}
 			checkFlagHelp(t, strings.Join(command, " ")+" --help", stderr.String())
 		})
+	}
+}
+
+// TestReferenceDataLivesNoLongerThanCachedAnswers: the states and alliances kept in memory follow
+// the response cache's TTL unless told a shorter one, so turning the response cache off reads
+// them from the database for every request too.
+func TestReferenceDataLivesNoLongerThanCachedAnswers(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 10 * time.Second},
+		{[]string{"--response-cache-ttl", "0"}, 0},
+		{[]string{"--response-cache-ttl", "30s"}, 30 * time.Second},
+		{[]string{"--response-cache-ttl", "30s", "--reference-cache-ttl", "5s"}, 5 * time.Second},
+		{[]string{"--response-cache-ttl", "30s", "--reference-cache-ttl", "0"}, 0},
+	} {
+		cfg, err := parseConfig(c.args, func(string) string { return "" }, io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if cfg.referenceTTL != c.want {
+			t.Errorf("%v: the reference data is kept %s; want %s", c.args, cfg.referenceTTL, c.want)
+		}
+	}
+	_, err := parseConfig([]string{"--response-cache-ttl", "0", "--reference-cache-ttl", "1s"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "longer than the response cache's TTL (0s)") {
+		t.Errorf("a reference TTL longer than a response cache that is off: %v; want it refused", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -114,5 +115,35 @@ func TestLoadCountsErrors(t *testing.T) {
 	fr := load(context.Background(), client, ft, 2, 20*time.Millisecond)
 	if fr.errors != 0 || fr.bytes != len(`{"data":{"ok":true}}`) {
 		t.Errorf("floor: %d errors, %d bytes; want none and the answer's %d", fr.errors, fr.bytes, len(a.body))
+	}
+}
+
+func TestParseStatCPU(t *testing.T) {
+	// A command name with a space and a parenthesis, as /proc shows it; utime 250 and stime 50
+	// ticks are 3 s at 100 ticks a second.
+	line := "4242 (ferret db) (x) S 1 4242 4242 0 -1 4194560 1200 0 0 0 250 50 0 0 20 0 12 0 100 1000000 2000 18446744073709551615\n"
+	got, err := parseStatCPU(line)
+	if err != nil || got != 3*time.Second {
+		t.Errorf("parseStatCPU = %v, %v; want 3s", got, err)
+	}
+	if _, err := parseStatCPU("4242 S 1"); err == nil {
+		t.Error("a line without a command name was read")
+	}
+	// This process's own CPU time grows while it works (in ticks of 10 ms).
+	start, err := processCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, x := start, 0
+	for deadline := time.Now().Add(5 * time.Second); now <= start && time.Now().Before(deadline); {
+		for i := range 1_000_000 {
+			x ^= i * i
+		}
+		if now, err = processCPU(os.Getpid()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if now <= start {
+		t.Errorf("this process's CPU time stayed at %v while it computed (%d)", start, x)
 	}
 }

@@ -1,6 +1,7 @@
 // Command load measures a running Roots Graph server under a closed-loop load on loopback, for
 // a bounded time: requests per second, latency percentiles, errors, and from the server's own
-// /metrics the database commands, allocations, CPU time and peak resident memory per request.
+// /metrics the database commands and their time, allocations, CPU time and peak resident memory
+// per request (and, given a standalone database's process id, that process's CPU per request).
 // With -floor it also runs the same load against a static handler that returns the same bytes,
 // the least any server could cost, and reports each figure as a fraction of it.
 //
@@ -43,6 +44,7 @@ type config struct {
 	warmup       time.Duration
 	floor        bool
 	pid          int
+	dbPID        int
 	gzip         bool
 	timeout      time.Duration
 	sampleEvery  time.Duration
@@ -61,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each run")
 	fs.BoolVar(&c.floor, "floor", false, "also run each load against a static handler returning the same answer")
 	fs.IntVar(&c.pid, "pid", 0, "server process id: read its resident memory from /proc instead of /metrics")
+	fs.IntVar(&c.dbPID, "db-pid", 0, "a standalone database's process id: also report its CPU time per request (from /proc)")
 	fs.BoolVar(&c.gzip, "gzip", false, "ask for gzip-compressed answers (then only the status is checked)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "per-request timeout (a request that times out is an error)")
 	fs.DurationVar(&c.sampleEvery, "rss-every", 250*time.Millisecond, "how often resident memory is sampled during a run")
@@ -179,6 +182,11 @@ func measure(ctx context.Context, cfg config, t target, base string, c int) row 
 	var before sample
 	var peak <-chan float64
 	stopSampling := func() {}
+	var dbBefore time.Duration
+	dbCPUErr := errors.New("no -db-pid")
+	if cfg.dbPID != 0 {
+		dbBefore, dbCPUErr = processCPU(cfg.dbPID)
+	}
 	if base != "" {
 		before, _ = scrape(ctx, client, base)
 		var sctx context.Context
@@ -193,9 +201,16 @@ func measure(ctx context.Context, cfg config, t target, base string, c int) row 
 			n := float64(r.requests)
 			r.server = &serverFigures{
 				dbCommands: (after[dbCommandsMetric] - before[dbCommandsMetric]) / n,
+				dbTime:     time.Duration((after[dbTimeMetric] - before[dbTimeMetric]) / n * float64(time.Second)),
 				allocs:     (after[mallocsMetric] - before[mallocsMetric]) / n,
 				cpu:        time.Duration((after[cpuMetric] - before[cpuMetric]) / n * float64(time.Second)),
 				peakRSS:    <-peak,
+				dbCPU:      -1,
+			}
+			if dbCPUErr == nil {
+				if dbAfter, err := processCPU(cfg.dbPID); err == nil {
+					r.server.dbCPU = (dbAfter - dbBefore) / time.Duration(r.requests)
+				}
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // The server's metrics the load tool reads (see server/metrics.go), each summed over its labels.
 const (
 	dbCommandsMetric = "roots_db_commands_total"
+	dbTimeMetric     = "roots_db_command_duration_seconds_sum" // the driver's round trips, summed
 	mallocsMetric    = "go_memstats_mallocs_total"
 	cpuMetric        = "process_cpu_seconds_total"
 	rssMetric        = "process_resident_memory_bytes"
@@ -154,4 +155,38 @@ func drain(ctx context.Context, c *http.Client, base string, limit time.Duration
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// clockTicks is the unit of a process's CPU times in /proc/PID/stat (USER_HZ), 100 on Linux.
+const clockTicks = 100
+
+// processCPU returns the user and system CPU time a process has used, from /proc/PID/stat.
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStatCPU(string(b))
+}
+
+// parseStatCPU reads utime and stime (fields 14 and 15) from a /proc/PID/stat line. The command
+// name (field 2, in parentheses) may hold spaces, so fields are counted after its last ')'.
+func parseStatCPU(stat string) (time.Duration, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("not a /proc stat line: %.80q", stat)
+	}
+	fields := strings.Fields(stat[i+1:]) // from field 3 (state) on
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("a /proc stat line with %d fields after the name", len(fields))
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat CPU time %q: %w", f, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
 }

@@ -19,14 +19,16 @@ type row struct {
 // include everything in the server's process: with the embedded database, its work too.
 type serverFigures struct {
 	dbCommands float64
+	dbTime     time.Duration // the database commands' round trips, as the server's driver timed them
+	dbCPU      time.Duration // a standalone database process's CPU (-db-pid); negative when not measured
 	allocs     float64
 	cpu        time.Duration
 	peakRSS    float64 // bytes
 }
 
 func tableHeader(floor bool) string {
-	h := "| query | clients | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | DB cmds/req | allocs/req | CPU ms/req | peak RSS MB | bytes |"
-	sep := "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	h := "| query | clients | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | DB cmds/req | DB ms/req | DB CPU ms/req | allocs/req | CPU ms/req | peak RSS MB | bytes |"
+	sep := "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	if floor {
 		h += " floor req/s | floor p99 ms | of floor |"
 		sep += "--:|--:|--:|"
@@ -40,9 +42,13 @@ func (r row) markdown() string {
 		ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 90)), ms(percentile(r.latencies, 99)),
 		ms(percentile(r.latencies, 100)), r.errors)
 	if s := r.server; s != nil {
-		fmt.Fprintf(&b, " %.2f | %s | %s | %.0f |", s.dbCommands, count(s.allocs), ms(s.cpu), s.peakRSS/(1<<20))
+		dbCPU := "–"
+		if s.dbCPU >= 0 {
+			dbCPU = ms(s.dbCPU)
+		}
+		fmt.Fprintf(&b, " %.2f | %s | %s | %s | %s | %.0f |", s.dbCommands, ms(s.dbTime), dbCPU, count(s.allocs), ms(s.cpu), s.peakRSS/(1<<20))
 	} else {
-		b.WriteString(" – | – | – | – |")
+		b.WriteString(" – | – | – | – | – | – |")
 	}
 	fmt.Fprintf(&b, " %d |", r.bytes)
 	if f := r.floor; f != nil {

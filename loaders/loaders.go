@@ -255,7 +255,9 @@ type ctxKey struct{}
 // Middleware gives each request its own loaders over s (see New).
 func Middleware(s *store.Store, wait time.Duration, observe Observer, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ctxKey{}, New(s, wait, observe))
+		// A read view: the request reads each collection once (mutations leave it; see
+		// graph.WritesReadTheDatabase).
+		ctx := context.WithValue(store.WithReadView(r.Context()), ctxKey{}, New(s, wait, observe))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

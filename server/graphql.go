@@ -61,6 +61,7 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts serve
 	h.Use(newIntrospectionPolicy(opts.introspection))
 	h.Use(graph.RepresentationChecks{}) // for _entities only: no field middleware on other operations
 	h.Use(graph.Prefetch{Resolver: resolver})
+	h.Use(graph.WritesReadTheDatabase{})
 	presentErr := graph.ErrorPresenter(logger, requestID)
 	present := func(ctx context.Context, err error) *gqlerror.Error {
 		out := presentErr(ctx, err)

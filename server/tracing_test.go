@@ -41,7 +41,9 @@ func newTracedServer(t *testing.T) *tracedServer {
 	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
 	tr := newTracingWith(tp)
 	commands := &storetest.Counter{}
-	st, err := store.Open(t.Context(), store.Config{URI: db.URI, Database: db.Name,
+	// Asking the database, so that each loader batch is one command (through snapshots it is the
+	// two finds of a snapshot, or one by _id).
+	st, err := store.Open(t.Context(), store.Config{URI: db.URI, Database: db.Name, NoSnapshots: true,
 		Monitor: combineMonitors(commands.Monitor(), tr.dbMonitor())})
 	if err != nil {
 		t.Fatal(err)

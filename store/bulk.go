@@ -156,6 +156,9 @@ func (s *Store) applyBatch(ctx context.Context, op *Operation, batch []Change) e
 		s.failpoint("applied")
 	}
 	if len(written) > 0 {
+		if err := s.changed(ctx, entries[0].Collection); err != nil {
+			return err
+		}
 		if err := s.complete(ctx, written...); err != nil {
 			return err
 		}

@@ -7,12 +7,24 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"rootsgraph/model"
 )
 
-// CountBy counts, in the database, the documents of a collection that pass f, per value of field:
+// CountBy counts the documents of a collection that pass f, per value of field: in the database,
 // one aggregate command ($match, $unwind for a list field, $group with $sum), whatever the number
-// of values. A document counts once for each value its list holds.
+// of values; or over the collection's snapshot. A document counts once for each value its list
+// holds.
 func (s *Store) CountBy(ctx context.Context, c Collection, f Filter, field string, list bool) (map[string]int, error) {
+	counts := map[string]int{}
+	_, ok, err := inWhole(ctx, s, c, func(d model.Document) {
+		for _, v := range d.Values(field) {
+			counts[v]++
+		}
+	}, f)
+	if ok {
+		return counts, err
+	}
 	pipeline := mongo.Pipeline{}
 	if m := f.BSON(); len(m) > 0 {
 		pipeline = append(pipeline, bson.D{{Key: "$match", Value: m}})

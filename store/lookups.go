@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -80,8 +81,20 @@ func (r Ref) On(ids ...string) Match { return Match{Field: r.field, Values: ids}
 func (r Ref) Collection() Collection { return Collection(r.coll) }
 
 // findMatching returns, in list order, the documents that any of matches selects: one command,
-// whatever the number of matches and values.
-func findMatching[T any](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
+// whatever the number of matches and values (or the collection's snapshot, read once per request;
+// a lookup of one id is one find by _id unless the snapshot is already read).
+func findMatching[T any, P interface {
+	*T
+	model.Document
+}](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
+	if !oneID(matches) || viewHolds(ctx, coll) {
+		if all, ok, err := whole[T](ctx, s, coll); ok {
+			if err != nil {
+				return nil, err
+			}
+			return matchingInMemory[T, P](all, coll, matches), nil
+		}
+	}
 	var clauses bson.A
 	most := 0 // the most documents the filter can match, when it asks only for ids
 	for _, m := range matches {
@@ -111,8 +124,97 @@ func bySlug[T any](ctx context.Context, s *Store, coll, slug string) (*T, error)
 	return findOne[T](ctx, s.coll(coll), bson.D{{Key: "slug", Value: slug}})
 }
 
+// oneID reports whether matches ask for at most one document by id.
+func oneID(matches []Match) bool {
+	n := 0
+	for _, m := range matches {
+		if m.Field != "_id" {
+			return false
+		}
+		n += len(m.Values)
+	}
+	return n <= 1
+}
+
+// matchingInMemory is findMatching over a whole collection.
+func matchingInMemory[T any, P interface {
+	*T
+	model.Document
+}](all []*T, coll string, matches []Match) []*T {
+	out := matching[T, P](all, matches)
+	sortInMemory(out, Order{Field: sortFields[coll]}, false)
+	return out
+}
+
+// keyOf returns a document's position in a list ordered by field: the field's first value (""
+// when it has none, which sorts first, as a missing field does in the database) and its id.
+func keyOf(doc model.Document, field string) Key {
+	v := ""
+	if vs := doc.Values(field); len(vs) > 0 {
+		v = vs[0]
+	}
+	return Key{Value: v, ID: doc.GetID()}
+}
+
+// sortInMemory sorts documents by order's field, ties broken by id, both reversed when reverse.
+func sortInMemory[T any](docs []*T, order Order, reverse bool) {
+	slices.SortFunc(docs, func(a, b *T) int {
+		ka, kb := keyOf(any(a).(model.Document), order.Field), keyOf(any(b).(model.Document), order.Field)
+		c := 0
+		switch {
+		case ka.Less(kb):
+			c = -1
+		case kb.Less(ka):
+			c = 1
+		}
+		if reverse {
+			c = -c
+		}
+		return c
+	})
+}
+
+// pageInMemory is list over a whole collection: the filter, order, cursor and limit of Page.query,
+// with the same meaning.
+func pageInMemory[T any](all []*T, p Page, defaultField string) []*T {
+	order := p.Order
+	if order.Field == "" {
+		order.Field = defaultField
+	}
+	reverse := order.Desc != p.Backward
+	cursor := p.After
+	if p.Backward {
+		cursor = p.Before
+	}
+	var kept []*T
+	for _, it := range all {
+		d := any(it).(model.Document)
+		if !p.Filter.Match(d) {
+			continue
+		}
+		if cursor != nil {
+			k := keyOf(d, order.Field)
+			if (!reverse && !cursor.Less(k)) || (reverse && !k.Less(*cursor)) {
+				continue
+			}
+		}
+		kept = append(kept, it)
+	}
+	sortInMemory(kept, order, reverse)
+	if p.Limit > 0 && len(kept) > p.Limit {
+		kept = kept[:p.Limit]
+	}
+	return inListOrder(p, kept)
+}
+
 // list returns one page of a collection in the page's order (by default, the collection's).
 func list[T any](ctx context.Context, s *Store, coll string, p Page) ([]*T, error) {
+	if all, ok, err := whole[T](ctx, s, coll); ok {
+		if err != nil {
+			return nil, err
+		}
+		return pageInMemory(all, p, sortFields[coll]), nil
+	}
 	filter, sort := p.query(sortFields[coll])
 	docs, err := findAll[T](ctx, s.coll(coll), filter, sort, p.Limit, 0)
 	if err != nil {
@@ -210,5 +312,42 @@ const (
 
 // Count returns how many documents of the collection pass f.
 func (s *Store) Count(ctx context.Context, c Collection, f Filter) (int, error) {
+	n, ok, err := inWhole(ctx, s, c, func(d model.Document) {}, f)
+	if ok {
+		return n, err
+	}
 	return count(ctx, s.coll(string(c)), f.BSON())
+}
+
+// inWhole calls each for every document of c's snapshot that passes f and returns how many did,
+// and true; or false when ctx has no read view or the store does not use snapshots.
+func inWhole(ctx context.Context, s *Store, c Collection, each func(model.Document), f Filter) (int, bool, error) {
+	switch c {
+	case AllianceCollection:
+		return eachIn[model.Alliance](ctx, s, c, each, f)
+	case OrganizationCollection:
+		return eachIn[model.Organization](ctx, s, c, each, f)
+	case StateCollection:
+		return eachIn[model.State](ctx, s, c, each, f)
+	case EventCollection:
+		return eachIn[model.Event](ctx, s, c, each, f)
+	case HubCollection:
+		return eachIn[model.Hub](ctx, s, c, each, f)
+	}
+	return 0, false, nil
+}
+
+func eachIn[T any](ctx context.Context, s *Store, c Collection, each func(model.Document), f Filter) (int, bool, error) {
+	all, ok, err := whole[T](ctx, s, string(c))
+	if !ok || err != nil {
+		return 0, ok, err
+	}
+	n := 0
+	for _, it := range all {
+		if d := any(it).(model.Document); f.Match(d) {
+			each(d)
+			n++
+		}
+	}
+	return n, true, nil
 }

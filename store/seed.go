@@ -86,6 +86,9 @@ func (s *Store) Seed(ctx context.Context, docs Documents, now time.Time) (SeedOu
 	if err := insertMissing(ctx, s.coll(hubsColl), docs.Hubs); err != nil {
 		return "", err
 	}
+	if err := s.changed(ctx, snapshotted...); err != nil {
+		return "", fmt.Errorf("seed: %w", err)
+	}
 	if _, err := meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: seedMarkerID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "finishedAt", Value: now}}}}); err != nil {
 		return "", fmt.Errorf("seed: complete marker: %w", err)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -87,6 +88,9 @@ type Config struct {
 	// reference.go). Now is its clock (time.Now when nil).
 	ReferenceTTL time.Duration
 	Now          func() time.Time
+	// NoSnapshots reads whole collections from the database even on FerretDB, where they are
+	// otherwise read from snapshots (see snapshot.go); tests use it to cover both paths.
+	NoSnapshots bool
 }
 
 // Store reads and writes the coalition graph in one MongoDB database.
@@ -101,6 +105,7 @@ type Store struct {
 	settling     sync.Mutex // one settle at a time
 	writing      sync.Mutex // one write at a time, when exclusive
 	reference    *reference // nil when reference data is read from the database each time
+	snaps        *snapshots // nil when whole collections are read from the database (MongoDB)
 }
 
 // Open connects to the deployment in cfg and checks that it answers. It does not create indexes
@@ -155,8 +160,31 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if !cfg.NoSnapshots {
+		ferret, err := s.isFerretDB(ctx)
+		if err != nil {
+			_ = client.Disconnect(context.Background())
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		if ferret {
+			s.snaps = &snapshots{last: map[string]int64{}}
+		}
+	}
 	return s, nil
 }
+
+// isFerretDB reports whether the deployment is FerretDB, whose buildInfo names its version.
+func (s *Store) isFerretDB(ctx context.Context) (bool, error) {
+	var info bson.M
+	if err := s.client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, dbErr("buildInfo", err)
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok, nil
+}
+
+// Snapshots reports whether the store reads whole collections from snapshots (see snapshot.go).
+func (s *Store) Snapshots() bool { return s.snaps != nil }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -24,10 +24,15 @@ import (
 //     first (see model.PartnershipOwner); a partnership that either side listed is kept.
 func (s *Store) Upgrade(ctx context.Context, now time.Time) error {
 	for _, c := range []string{alliancesColl, organizationsColl, eventsColl, hubsColl} {
-		_, err := s.coll(c).UpdateMany(ctx, bson.D{{Key: "version", Value: bson.D{{Key: "$exists", Value: false}}}},
+		r, err := s.coll(c).UpdateMany(ctx, bson.D{{Key: "version", Value: bson.D{{Key: "$exists", Value: false}}}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: 1}}}})
 		if err != nil {
 			return dbErr("upgrade "+c, err)
+		}
+		if r.ModifiedCount > 0 {
+			if err := s.changed(ctx, c); err != nil {
+				return err
+			}
 		}
 	}
 	if err := s.claimOldEntries(ctx); err != nil {

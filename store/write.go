@@ -128,6 +128,9 @@ func (s *Store) writeOne(ctx context.Context, op *Operation, before, after Writa
 		return err
 	}
 	s.failpoint("applied")
+	if err := s.changed(ctx, e.Collection); err != nil {
+		return err
+	}
 	return s.complete(ctx, e.ID)
 }
 
@@ -385,6 +388,12 @@ func (s *Store) settleAll(ctx context.Context, entries []*AuditEntry) error {
 		lives[key] = next
 		done = append(done, e.ID)
 	}
+	// Whether redone here or applied before its process stopped, the change may have no mark yet.
+	for coll := range ids {
+		if err := s.changed(ctx, coll); err != nil {
+			return err
+		}
+	}
 	for start := 0; start < len(done); start += batchSize {
 		if err := s.complete(ctx, done[start:min(start+batchSize, len(done))]...); err != nil {
 			return err
@@ -419,6 +428,11 @@ type SettleReport struct {
 // commands call it once, when they open the database, before serving.
 func (s *Store) Settle(ctx context.Context, actor Actor, now time.Time) (SettleReport, error) {
 	var r SettleReport
+	// A process that stopped may have written documents without marking the change (a write, a
+	// seed, an upgrade): no snapshot read before now is trusted.
+	if err := s.changed(ctx, snapshotted...); err != nil {
+		return r, err
+	}
 	pending, err := findAll[AuditEntry](ctx, s.coll(auditColl), bson.D{{Key: "pending", Value: true}},
 		bson.D{{Key: "claimedAt", Value: 1}, {Key: "_id", Value: 1}}, 0, 0)
 	if err != nil {

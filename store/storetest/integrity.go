@@ -36,7 +36,8 @@ func (db *DB) Instance(t testing.TB, claimTimeout time.Duration) *store.Store {
 //   - every hub's copy of its hosts' fields is what its hosts hold now, and every record's copy
 //     of its state's country and region is the state's;
 //   - every version of every record after the first, and every record written after the seed,
-//     has its audit entry, whose after-image is that version.
+//     has its audit entry, whose after-image is that version;
+//   - a snapshot that is current holds exactly its collection's documents (store.SnapshotProblems).
 func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 	var out []string
 	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
@@ -44,6 +45,12 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A snapshot that says it is current holds what the collection does.
+	snaps, err := s.SnapshotProblems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, snaps...)
 	entries, err := s.Audit(ctx, store.AuditPage{})
 	if err != nil {
 		return nil, err

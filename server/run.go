@@ -188,21 +188,23 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 }
 
 // prepare makes the database ready to serve: indexes and the shape of an earlier release's
-// documents (Upgrade), on the embedded database the index its finds by _id need (IndexIDs), the bundled data in an empty database, and the changes that a stopped
-// process left claimed but unfinished completed (Settle), all before the first request.
+// documents (Upgrade), the bundled data in an empty database, on the embedded database the index
+// its finds by _id need (IndexIDs), and the changes that a stopped process left claimed but
+// unfinished completed (Settle), all before the first request.
 func prepare(ctx context.Context, db *database, logger *slog.Logger, scale int) error {
 	s := db.store
 	if err := s.Upgrade(ctx, time.Now()); err != nil {
 		return err
 	}
+	if err := seed(ctx, s, logger, scale); err != nil {
+		return err
+	}
 	if db.embedded != nil {
-		// Once Upgrade has made the collections: the index that lets FerretDB's finds by _id use one.
+		// Once Upgrade and the seed have made every collection (meta, which holds the snapshots
+		// and change marks read by _id, too): the index that lets FerretDB's finds by _id use one.
 		if err := db.embedded.IndexIDs(ctx, db.name); err != nil {
 			return fmt.Errorf("database: %w", err)
 		}
-	}
-	if err := seed(ctx, s, logger, scale); err != nil {
-		return err
 	}
 	r, err := s.Settle(ctx, store.Actor{Name: "settle", Role: store.RoleAdmin}, time.Now())
 	if err != nil {

@@ -246,7 +246,7 @@ func TestSnapshotsFollowEveryWrite(t *testing.T) {
 func TestSnapshotsOfManyDocuments(t *testing.T) {
 	// Not parallel: it changes how large a snapshot document may be for the whole package.
 	old := *store.SnapshotChunk
-	*store.SnapshotChunk = 16 << 10
+	*store.SnapshotChunk = 2 << 10
 	t.Cleanup(func() { *store.SnapshotChunk = old })
 	db := loaded(t, 1)
 	ctx := t.Context()

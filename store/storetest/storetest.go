@@ -196,6 +196,12 @@ func Seeded(t testing.TB, n int) *DB {
 	if out, err := db.Seed(ctx, docs, Fixed); err != nil || out != store.Seeded {
 		t.Fatalf("seed: %v, %v; want %q", out, err, store.Seeded)
 	}
+	if server != nil {
+		// As the server does on the embedded database: finds by _id use an index.
+		if err := server.IndexIDs(ctx, db.Name); err != nil {
+			t.Fatalf("index _id: %v", err)
+		}
+	}
 	db.Commands.Reset()
 	return db
 }

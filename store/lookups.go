@@ -88,11 +88,11 @@ func findMatching[T any, P interface {
 	model.Document
 }](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
 	if !oneID(matches) || viewHolds(ctx, coll) {
-		if all, ok, err := whole[T](ctx, s, coll); ok {
+		if all, ok, err := whole(ctx, s, coll); ok {
 			if err != nil {
 				return nil, err
 			}
-			return matchingInMemory[T, P](all, coll, matches), nil
+			return decodeDocs[T](matchingInMemory(all, coll, matches))
 		}
 	}
 	var clauses bson.A
@@ -137,12 +137,16 @@ func oneID(matches []Match) bool {
 }
 
 // matchingInMemory is findMatching over a whole collection.
-func matchingInMemory[T any, P interface {
-	*T
-	model.Document
-}](all []*T, coll string, matches []Match) []*T {
-	out := matching[T, P](all, matches)
-	sortInMemory(out, Order{Field: sortFields[coll]}, false)
+func matchingInMemory(all []rawDoc, coll string, matches []Match) []rawDoc {
+	var out []rawDoc
+	for _, d := range all {
+		if slices.ContainsFunc(matches, func(m Match) bool {
+			return slices.ContainsFunc(d.Values(m.Field), func(v string) bool { return slices.Contains(m.Values, v) })
+		}) {
+			out = append(out, d)
+		}
+	}
+	sortDocs(out, Order{Field: sortFields[coll]}, false)
 	return out
 }
 
@@ -156,27 +160,9 @@ func keyOf(doc model.Document, field string) Key {
 	return Key{Value: v, ID: doc.GetID()}
 }
 
-// sortInMemory sorts documents by order's field, ties broken by id, both reversed when reverse.
-func sortInMemory[T any](docs []*T, order Order, reverse bool) {
-	slices.SortFunc(docs, func(a, b *T) int {
-		ka, kb := keyOf(any(a).(model.Document), order.Field), keyOf(any(b).(model.Document), order.Field)
-		c := 0
-		switch {
-		case ka.Less(kb):
-			c = -1
-		case kb.Less(ka):
-			c = 1
-		}
-		if reverse {
-			c = -c
-		}
-		return c
-	})
-}
-
 // pageInMemory is list over a whole collection: the filter, order, cursor and limit of Page.query,
 // with the same meaning.
-func pageInMemory[T any](all []*T, p Page, defaultField string) []*T {
+func pageInMemory(all []rawDoc, p Page, defaultField string) []rawDoc {
 	order := p.Order
 	if order.Field == "" {
 		order.Field = defaultField
@@ -186,9 +172,8 @@ func pageInMemory[T any](all []*T, p Page, defaultField string) []*T {
 	if p.Backward {
 		cursor = p.Before
 	}
-	var kept []*T
-	for _, it := range all {
-		d := any(it).(model.Document)
+	var kept []rawDoc
+	for _, d := range all {
 		if !p.Filter.Match(d) {
 			continue
 		}
@@ -198,9 +183,9 @@ func pageInMemory[T any](all []*T, p Page, defaultField string) []*T {
 				continue
 			}
 		}
-		kept = append(kept, it)
+		kept = append(kept, d)
 	}
-	sortInMemory(kept, order, reverse)
+	sortDocs(kept, order, reverse)
 	if p.Limit > 0 && len(kept) > p.Limit {
 		kept = kept[:p.Limit]
 	}
@@ -209,11 +194,11 @@ func pageInMemory[T any](all []*T, p Page, defaultField string) []*T {
 
 // list returns one page of a collection in the page's order (by default, the collection's).
 func list[T any](ctx context.Context, s *Store, coll string, p Page) ([]*T, error) {
-	if all, ok, err := whole[T](ctx, s, coll); ok {
+	if all, ok, err := whole(ctx, s, coll); ok {
 		if err != nil {
 			return nil, err
 		}
-		return pageInMemory(all, p, sortFields[coll]), nil
+		return decodeDocs[T](pageInMemory(all, p, sortFields[coll]))
 	}
 	filter, sort := p.query(sortFields[coll])
 	docs, err := findAll[T](ctx, s.coll(coll), filter, sort, p.Limit, 0)
@@ -322,29 +307,13 @@ func (s *Store) Count(ctx context.Context, c Collection, f Filter) (int, error) 
 // inWhole calls each for every document of c's snapshot that passes f and returns how many did,
 // and true; or false when ctx has no read view or the store does not use snapshots.
 func inWhole(ctx context.Context, s *Store, c Collection, each func(model.Document), f Filter) (int, bool, error) {
-	switch c {
-	case AllianceCollection:
-		return eachIn[model.Alliance](ctx, s, c, each, f)
-	case OrganizationCollection:
-		return eachIn[model.Organization](ctx, s, c, each, f)
-	case StateCollection:
-		return eachIn[model.State](ctx, s, c, each, f)
-	case EventCollection:
-		return eachIn[model.Event](ctx, s, c, each, f)
-	case HubCollection:
-		return eachIn[model.Hub](ctx, s, c, each, f)
-	}
-	return 0, false, nil
-}
-
-func eachIn[T any](ctx context.Context, s *Store, c Collection, each func(model.Document), f Filter) (int, bool, error) {
-	all, ok, err := whole[T](ctx, s, string(c))
+	all, ok, err := whole(ctx, s, string(c))
 	if !ok || err != nil {
 		return 0, ok, err
 	}
 	n := 0
-	for _, it := range all {
-		if d := any(it).(model.Document); f.Match(d) {
+	for _, d := range all {
+		if f.Match(d) {
 			each(d)
 			n++
 		}

@@ -75,7 +75,7 @@ func (p Page) query(defaultField string) (bson.D, bson.D) {
 }
 
 // inListOrder puts a backward page's documents back in list order.
-func inListOrder[T any](p Page, docs []*T) []*T {
+func inListOrder[S ~[]E, E any](p Page, docs S) S {
 	if p.Backward {
 		slices.Reverse(docs)
 	}

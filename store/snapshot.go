@@ -196,7 +196,7 @@ type readView struct {
 
 type viewEntry struct {
 	done chan struct{}
-	docs any // []*T of the collection's type
+	docs []rawDoc
 	err  error
 }
 
@@ -229,8 +229,8 @@ func viewHolds(ctx context.Context, coll string) bool {
 
 // whole returns every document of coll, in _id order, from its snapshot, and true; or false when
 // ctx has no read view or the store does not use snapshots, and then the caller asks the
-// database. The documents are shared by the request's readers: they must not be changed.
-func whole[T any](ctx context.Context, s *Store, coll string) ([]*T, bool, error) {
+// database.
+func whole(ctx context.Context, s *Store, coll string) ([]rawDoc, bool, error) {
 	v, _ := ctx.Value(readViewKey{}).(*readView)
 	if v == nil || s.snaps == nil {
 		return nil, false, nil
@@ -251,34 +251,15 @@ func whole[T any](ctx context.Context, s *Store, coll string) ([]*T, bool, error
 	} else {
 		data, err := s.readSnapshot(ctx, coll)
 		if err == nil {
-			e.docs, err = decodeAll[T](data)
+			e.docs, err = splitDocs(data)
 		}
 		e.err = err
 		close(e.done)
 	}
-	if e.err != nil {
-		return nil, true, e.err
-	}
-	return e.docs.([]*T), true, nil
+	return e.docs, true, e.err
 }
 
-// decodeAll decodes a snapshot's documents.
-func decodeAll[T any](data []byte) ([]*T, error) {
-	var out []*T
-	for len(data) > 0 {
-		doc, rest, ok := bsoncore.ReadDocument(data)
-		if !ok {
-			return nil, errors.New("snapshot: a document is cut short")
-		}
-		t := new(T)
-		if err := bson.Unmarshal(doc, t); err != nil {
-			return nil, fmt.Errorf("snapshot: %w", err)
-		}
-		out = append(out, t)
-		data = rest
-	}
-	return out, nil
-}
+var errSnapshotCut = errors.New("snapshot: a document is cut short")
 
 // readSnapshot returns the documents of coll's snapshot when it is current, else reads the
 // collection and stores a new one.

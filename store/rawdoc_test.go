@@ -61,21 +61,7 @@ func TestRawValuesAreTheModels(t *testing.T) {
 			}
 		}
 	}
-	for _, d := range docs.Organizations {
-		check(d)
-	}
-	for _, d := range docs.Alliances {
-		check(d)
-	}
-	for _, d := range docs.States {
-		check(d)
-	}
-	for _, d := range docs.Events {
-		check(d)
-	}
-	for _, d := range docs.Hubs {
-		check(d)
-	}
+	docs.Each(check)
 	if checked < 1000 {
 		t.Errorf("only %d fields checked", checked)
 	}

@@ -22,6 +22,25 @@ type Documents struct {
 	Hubs          []*model.Hub
 }
 
+// Each calls f with every document, collection by collection in the order of the fields.
+func (d Documents) Each(f func(model.Document)) {
+	for _, x := range d.States {
+		f(x)
+	}
+	for _, x := range d.Alliances {
+		f(x)
+	}
+	for _, x := range d.Organizations {
+		f(x)
+	}
+	for _, x := range d.Events {
+		f(x)
+	}
+	for _, x := range d.Hubs {
+		f(x)
+	}
+}
+
 // SeedOutcome says what Seed did.
 type SeedOutcome string
 

@@ -189,18 +189,11 @@ func Problems(ctx context.Context, s *store.Store) ([]string, error) {
 			}
 		}
 	}
-	for _, d := range all.Alliances {
-		check(d)
-	}
-	for _, d := range all.Organizations {
-		check(d)
-	}
-	for _, d := range all.Events {
-		check(d)
-	}
-	for _, d := range all.Hubs {
-		check(d)
-	}
+	all.Each(func(d model.Document) {
+		if w, ok := d.(store.Writable); ok { // the states are not written by changes
+			check(w)
+		}
+	})
 	return out, nil
 }
 

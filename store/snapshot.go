@@ -25,9 +25,9 @@ import (
 // large value quickly, though. So on FerretDB each data collection also has a snapshot in the
 // database: every document of the collection, as BSON, compressed (zstd: FerretDB's cost follows
 // the bytes it stores as JSON), in a few documents of meta ("snapshot:<collection>", then
-// "snapshot:<collection>:1", ...). A read of the whole collection
-// is then a handful of finds by _id, and the filter, sort and page are made here with the same
-// meaning as in the database (Filter.Match, Order, Key).
+// "snapshot:<collection>:1", ...). A read of the whole collection is then a handful of finds by
+// _id, and the filter, sort and page are made here, over the stored BSON, with the same meaning
+// as in the database (Filter.Match, Order, Key; rawDoc reads a field as the model's Values do).
 //
 // A snapshot is never trusted, only checked. Every write to a collection, after it changes the
 // documents and before it is complete, inserts the next change mark, "change:<collection>:<n>",
@@ -38,7 +38,10 @@ import (
 // has a mark above seq. A read that finds the snapshot outdated reads the collection (the slow
 // path, once per change, one at a time in a process) and stores what it read as the new snapshot.
 // A change left without its mark by a crash is completed by Settle, which marks it (and every
-// collection, at each start), so a snapshot is never current without a change that was applied.
+// collection, at each start), so on the embedded database a snapshot is never current without a
+// change that was applied. On a shared one, a stopped process's change is marked when another
+// process settles it (after the claim timeout); until then reads through snapshots may not show
+// it, as the hubs it brings in step may not: it was never answered as done.
 //
 // Only queries read snapshots, and only with a read view (WithReadView): within one request each
 // collection is read once, so that a page and its count, and the loaders' lookups, agree. Writes,

@@ -2,7 +2,7 @@
 // one-time seed, all written in the portable subset of MongoDB that the embedded FerretDB server
 // also implements (finds by _id, $in, ranges and regexes; $match, $unwind, $group with $sum and
 // $sort in aggregates; no $lookup, transactions or change streams), so that one code path serves
-// both.
+// both; on FerretDB, queries that need a whole collection read its snapshot (snapshot.go).
 package store
 
 import (

@@ -161,3 +161,41 @@ func TestResponseCacheLeaderGone(t *testing.T) {
 		t.Errorf("next read: %s %s; want a hit on the computation the gone client started", state, body)
 	}
 }
+
+// TestKeysAreTheRequestsMeaning: keys are remembered by the request's bytes, and that changes
+// nothing a client sees: the same query spelled with other white space is the same entry, another
+// Accept header or other variables another entry, and requests with credentials and mutations
+// are never answered from the cache, however often the same bytes come.
+func TestKeysAreTheRequestsMeaning(t *testing.T) {
+	c := New(10, time.Minute)
+	calls := 0
+	h := Middleware(c, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		_, _ = fmt.Fprintf(w, `{"data":{"n":%d}}`, calls)
+	}))
+	send := func(body string, header ...string) string {
+		r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		for i := 0; i+1 < len(header); i += 2 {
+			r.Header.Set(header[i], header[i+1])
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Header().Get("X-Response-Cache") + " " + rec.Body.String()
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"first", send(`{"query":"{ n }"}`), `miss {"data":{"n":1}}`},
+		{"the same bytes", send(`{"query":"{ n }"}`), `hit {"data":{"n":1}}`},
+		{"other white space", send(`{"query":"{\n  n\n}"}`), `hit {"data":{"n":1}}`},
+		{"another Accept", send(`{"query":"{ n }"}`, "Accept", "application/graphql-response+json"), `miss {"data":{"n":2}}`},
+		{"other variables", send(`{"query":"{ n }","variables":{"a":1}}`), `miss {"data":{"n":3}}`},
+		{"with credentials", send(`{"query":"{ n }"}`, "Authorization", "Bearer k"), ` {"data":{"n":4}}`},
+		{"with credentials again", send(`{"query":"{ n }"}`, "Authorization", "Bearer k"), ` {"data":{"n":5}}`},
+		{"a mutation", send(`{"query":"mutation { m }"}`), ` {"data":{"n":6}}`},
+		{"the mutation again", send(`{"query":"mutation { m }"}`), ` {"data":{"n":7}}`},
+		{"the first again", send(`{"query":"{ n }"}`), `hit {"data":{"n":1}}`},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %q; want %q", c.what, c.got, c.want)
+		}
+	}
+}

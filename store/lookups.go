@@ -83,10 +83,7 @@ func (r Ref) Collection() Collection { return Collection(r.coll) }
 // findMatching returns, in list order, the documents that any of matches selects: one command,
 // whatever the number of matches and values (or the collection's snapshot, read once per request;
 // a lookup of one id is one find by _id unless the snapshot is already read).
-func findMatching[T any, P interface {
-	*T
-	model.Document
-}](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
+func findMatching[T any](ctx context.Context, s *Store, coll string, matches []Match) ([]*T, error) {
 	if !oneID(matches) || viewHolds(ctx, coll) {
 		if all, ok, err := whole(ctx, s, coll); ok {
 			if err != nil {
@@ -124,6 +121,14 @@ func bySlug[T any](ctx context.Context, s *Store, coll, slug string) (*T, error)
 	return findOne[T](ctx, s.coll(coll), bson.D{{Key: "slug", Value: slug}})
 }
 
+// selected reports whether any of matches selects d, as the database would: one of the match
+// field's values is one of the match's values.
+func selected(d model.Document, matches []Match) bool {
+	return slices.ContainsFunc(matches, func(m Match) bool {
+		return slices.ContainsFunc(d.Values(m.Field), func(v string) bool { return slices.Contains(m.Values, v) })
+	})
+}
+
 // oneID reports whether matches ask for at most one document by id.
 func oneID(matches []Match) bool {
 	n := 0
@@ -140,9 +145,7 @@ func oneID(matches []Match) bool {
 func matchingInMemory(all []rawDoc, coll string, matches []Match) []rawDoc {
 	var out []rawDoc
 	for _, d := range all {
-		if slices.ContainsFunc(matches, func(m Match) bool {
-			return slices.ContainsFunc(d.Values(m.Field), func(v string) bool { return slices.Contains(m.Values, v) })
-		}) {
+		if selected(d, matches) {
 			out = append(out, d)
 		}
 	}

@@ -154,9 +154,7 @@ func matching[T any, P interface {
 }](docs []*T, matches []Match) []*T {
 	var out []*T
 	for _, d := range docs {
-		if slices.ContainsFunc(matches, func(m Match) bool {
-			return slices.ContainsFunc(P(d).Values(m.Field), func(v string) bool { return slices.Contains(m.Values, v) })
-		}) {
+		if selected(P(d), matches) {
 			c := *d
 			out = append(out, &c)
 		}

@@ -116,8 +116,24 @@ func findMatching[T any](ctx context.Context, s *Store, coll string, matches []M
 	return findAll[T](ctx, s.coll(coll), filter, sortBy(sortFields[coll]), 0, max(most, 0))
 }
 
-// bySlug returns the one document with the given slug, or ErrNotFound.
+// bySlug returns the one document with the given slug, or ErrNotFound (from the collection's
+// snapshot when the request reads through one: on FerretDB a find by slug reads every document).
 func bySlug[T any](ctx context.Context, s *Store, coll, slug string) (*T, error) {
+	if all, ok, err := whole(ctx, s, coll); ok {
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range all {
+			if slices.Equal(d.Values("slug"), []string{slug}) {
+				docs, err := decodeDocs[T]([]rawDoc{d})
+				if err != nil {
+					return nil, err
+				}
+				return docs[0], nil
+			}
+		}
+		return nil, ErrNotFound
+	}
 	return findOne[T](ctx, s.coll(coll), bson.D{{Key: "slug", Value: slug}})
 }
 

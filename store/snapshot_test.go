@@ -119,6 +119,16 @@ func TestSnapshotsAnswerAsTheDatabaseDoes(t *testing.T) {
 			t.Errorf("find %+v: %v from the snapshot (%v); the database %v", m, orgIDs(got), err, orgIDs(want))
 		}
 	}
+	for _, slug := range []string{"it-takes-roots", "cooperation-jackson", "no-such-slug"} {
+		want, werr := db.OrganizationBySlug(ctx, slug)
+		got, gerr := db.OrganizationBySlug(store.WithReadView(ctx), slug)
+		if !errors.Is(gerr, werr) || (want != nil) != (got != nil) || (want != nil && got.ID != want.ID) {
+			t.Errorf("by slug %s: %v, %v from the snapshot; the database %v, %v", slug, got, gerr, want, werr)
+		}
+	}
+	if h, err := db.HubBySlug(store.WithReadView(ctx), "albuquerque-resistance-hub-sample"); err != nil || h.ID != "hub:albuquerque-resistance-hub-sample" {
+		t.Errorf("hub by slug from the snapshot: %v, %v", h, err)
+	}
 	for _, p := range []store.Page{{}, {Order: store.Order{Field: "startDate", Desc: true}, Limit: 3}} {
 		want, err := db.Events(ctx, p)
 		if err != nil {

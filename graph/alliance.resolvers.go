@@ -29,7 +29,7 @@ func (r *allianceResolver) States(ctx context.Context, obj *model.Alliance) ([]*
 	if err != nil {
 		return nil, err
 	}
-	sortBy(states, docKey[model.State](byName), byName)
+	store.SortByKey(states, docKey[model.State](byName), byName)
 	return states, nil
 }
 

@@ -165,20 +165,6 @@ func stateOf(ctx context.Context, id *string) (*model.State, error) {
 	return nilIfNotFound(loaders.For(ctx).States.Load(ctx, *id))
 }
 
-// sortBy sorts items in the given order.
-func sortBy[T any](items []*T, key func(*T) store.Key, order store.Order) {
-	slices.SortStableFunc(items, func(a, b *T) int {
-		ka, kb := key(a), key(b)
-		switch {
-		case order.Before(ka, kb):
-			return -1
-		case order.Before(kb, ka):
-			return 1
-		}
-		return 0
-	})
-}
-
 // nilIfNotFound turns a not-found lookup into a null answer, which is how GraphQL says "none".
 func nilIfNotFound[T any](v *T, err error) (*T, error) {
 	if err != nil && errorIsNotFound(err) {

@@ -24,7 +24,7 @@ func (r *organizationResolver) Alliances(ctx context.Context, obj *model.Organiz
 	if err != nil {
 		return nil, err
 	}
-	sortBy(alliances, docKey[model.Alliance](byName), byName)
+	store.SortByKey(alliances, docKey[model.Alliance](byName), byName)
 	return alliances, nil
 }
 

@@ -194,7 +194,7 @@ func pageInMemory[T any](all []*T, key func(*T) store.Key, match func(*T) bool, 
 			kept = append(kept, it)
 		}
 	}
-	sortBy(kept, key, a.order)
+	store.SortByKey(kept, key, a.order)
 	start, end := 0, len(kept)
 	if a.after != nil {
 		for start < end && !a.order.Before(*a.after, key(kept[start])) {
@@ -268,14 +268,7 @@ func matchFor[T any](a listArgs) func(*T) bool {
 
 // docKey returns the sort key of documents in the given order.
 func docKey[T any](order store.Order) func(*T) store.Key {
-	return func(it *T) store.Key {
-		d := any(it).(model.Document)
-		v := ""
-		if vs := d.Values(order.Field); len(vs) > 0 {
-			v = vs[0]
-		}
-		return store.Key{Value: v, ID: d.GetID()}
-	}
+	return func(it *T) store.Key { return store.KeyOf(any(it).(model.Document), order.Field) }
 }
 
 // docMatch returns the in-memory filter of documents.

@@ -165,18 +165,8 @@ func matchingInMemory(all []rawDoc, coll string, matches []Match) []rawDoc {
 			out = append(out, d)
 		}
 	}
-	sortDocs(out, Order{Field: sortFields[coll]}, false)
+	sortDocs(out, Order{Field: sortFields[coll]})
 	return out
-}
-
-// keyOf returns a document's position in a list ordered by field: the field's first value (""
-// when it has none, which sorts first, as a missing field does in the database) and its id.
-func keyOf(doc model.Document, field string) Key {
-	v := ""
-	if vs := doc.Values(field); len(vs) > 0 {
-		v = vs[0]
-	}
-	return Key{Value: v, ID: doc.GetID()}
 }
 
 // pageInMemory is list over a whole collection: the filter, order, cursor and limit of Page.query,
@@ -197,14 +187,14 @@ func pageInMemory(all []rawDoc, p Page, defaultField string) []rawDoc {
 			continue
 		}
 		if cursor != nil {
-			k := keyOf(d, order.Field)
+			k := KeyOf(d, order.Field)
 			if (!reverse && !cursor.Less(k)) || (reverse && !k.Less(*cursor)) {
 				continue
 			}
 		}
 		kept = append(kept, d)
 	}
-	sortDocs(kept, order, reverse)
+	sortDocs(kept, Order{Field: order.Field, Desc: reverse})
 	if p.Limit > 0 && len(kept) > p.Limit {
 		kept = kept[:p.Limit]
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"rootsgraph/model"
 )
 
 // Key is a position in a sorted list: the value of the sort field and the id that breaks ties.
@@ -18,6 +20,42 @@ func (k Key) Less(o Key) bool {
 		return k.Value < o.Value
 	}
 	return k.ID < o.ID
+}
+
+// KeyOf returns a document's position in a list ordered by field: the field's first value (""
+// when it has none, which sorts first, as a missing field does in the database) and its id.
+func KeyOf(doc model.Document, field string) Key {
+	v := ""
+	if vs := doc.Values(field); len(vs) > 0 {
+		v = vs[0]
+	}
+	return Key{Value: v, ID: doc.GetID()}
+}
+
+// SortByKey sorts items in order by their keys, each key computed once.
+func SortByKey[E any](items []E, key func(E) Key, order Order) {
+	keyed := make([]struct {
+		k Key
+		e E
+	}, len(items))
+	for i, it := range items {
+		keyed[i].k, keyed[i].e = key(it), it
+	}
+	slices.SortFunc(keyed, func(a, b struct {
+		k Key
+		e E
+	}) int {
+		switch {
+		case order.Before(a.k, b.k):
+			return -1
+		case order.Before(b.k, a.k):
+			return 1
+		}
+		return 0
+	})
+	for i := range keyed {
+		items[i] = keyed[i].e
+	}
 }
 
 // Before reports whether k comes before o in a list sorted by order.

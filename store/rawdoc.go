@@ -1,7 +1,6 @@
 package store
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
@@ -87,25 +86,7 @@ func decodeDocs[T any](docs []rawDoc) ([]*T, error) {
 	return out, nil
 }
 
-// sortDocs sorts documents by order's field, ties broken by id, both reversed when reverse.
-func sortDocs(docs []rawDoc, order Order, reverse bool) {
-	keys := make(map[string]Key, len(docs))
-	for _, d := range docs {
-		k := keyOf(d, order.Field)
-		keys[k.ID] = k
-	}
-	slices.SortFunc(docs, func(a, b rawDoc) int {
-		ka, kb := keys[a.GetID()], keys[b.GetID()]
-		c := 0
-		switch {
-		case ka.Less(kb):
-			c = -1
-		case kb.Less(ka):
-			c = 1
-		}
-		if reverse {
-			c = -c
-		}
-		return c
-	})
+// sortDocs sorts documents in order, by its field, ties broken by id.
+func sortDocs(docs []rawDoc, order Order) {
+	SortByKey(docs, func(d rawDoc) Key { return KeyOf(d, order.Field) }, order)
 }

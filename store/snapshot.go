@@ -267,26 +267,9 @@ var errSnapshotCut = errors.New("snapshot: a document is cut short")
 // readSnapshot returns the documents of coll's snapshot when it is current, else reads the
 // collection and stores a new one.
 func (s *Store) readSnapshot(ctx context.Context, coll string) ([]byte, error) {
-	meta := s.coll(metaColl)
-	head, err := findOne[snapshotDoc](ctx, meta, bson.D{{Key: "_id", Value: snapshotID(coll, 0)}})
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
-	if err == nil && head.Format == snapshotFormat && s.snaps.known(coll) <= head.Seq {
-		_, err := findOne[idOnly](ctx, meta, bson.D{{Key: "_id", Value: changeID(coll, head.Seq+1)}})
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
-		if errors.Is(err, ErrNotFound) {
-			data, ok, err := s.restChunks(ctx, coll, head)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				s.snaps.saw(coll, head.Seq)
-				return data, nil
-			}
-		}
+	data, _, ok, err := s.current(ctx, coll)
+	if err != nil || ok {
+		return data, err
 	}
 	// Every change answered before this read has a mark up to seq: a snapshot read after seq is
 	// observed holds them all.
@@ -295,6 +278,34 @@ func (s *Store) readSnapshot(ctx context.Context, coll string) ([]byte, error) {
 		return nil, err
 	}
 	return s.rebuildSnapshot(ctx, coll, seq)
+}
+
+// current returns the documents of coll's stored snapshot and the change mark it was read after,
+// and true, when it is current: of this format, whole, and with no change marked after it.
+func (s *Store) current(ctx context.Context, coll string) ([]byte, int64, bool, error) {
+	meta := s.coll(metaColl)
+	head, err := findOne[snapshotDoc](ctx, meta, bson.D{{Key: "_id", Value: snapshotID(coll, 0)}})
+	if errors.Is(err, ErrNotFound) {
+		return nil, 0, false, nil
+	}
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if head.Format != snapshotFormat || s.snaps.known(coll) > head.Seq {
+		return nil, 0, false, nil
+	}
+	_, err = findOne[idOnly](ctx, meta, bson.D{{Key: "_id", Value: changeID(coll, head.Seq+1)}})
+	if err == nil {
+		return nil, 0, false, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, 0, false, err
+	}
+	data, ok, err := s.restChunks(ctx, coll, head)
+	if ok {
+		s.snaps.saw(coll, head.Seq)
+	}
+	return data, head.Seq, ok, err
 }
 
 // restChunks returns the documents of the whole snapshot whose first document is head, and false
@@ -411,25 +422,8 @@ func (s *Store) SnapshotProblems(ctx context.Context) ([]string, error) {
 		return nil, nil
 	}
 	var out []string
-	meta := s.coll(metaColl)
 	for _, coll := range snapshotted {
-		head, err := findOne[snapshotDoc](ctx, meta, bson.D{{Key: "_id", Value: snapshotID(coll, 0)}})
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if head.Format != snapshotFormat {
-			continue
-		}
-		if _, err := findOne[idOnly](ctx, meta, bson.D{{Key: "_id", Value: changeID(coll, head.Seq+1)}}); !errors.Is(err, ErrNotFound) {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		data, ok, err := s.restChunks(ctx, coll, head)
+		data, seq, ok, err := s.current(ctx, coll)
 		if err != nil {
 			return nil, err
 		}
@@ -442,7 +436,7 @@ func (s *Store) SnapshotProblems(ctx context.Context) ([]string, error) {
 		}
 		if !bytes.Equal(data, now) {
 			out = append(out, fmt.Sprintf("%s: the snapshot at change %d is current but differs from the collection (%s)",
-				coll, head.Seq, firstDifference(data, now)))
+				coll, seq, firstDifference(data, now)))
 		}
 	}
 	return out, nil

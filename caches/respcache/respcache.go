@@ -229,12 +229,10 @@ func (c *Cache) keyFor(r *http.Request, body []byte) (key, operation string) {
 	return key, operation
 }
 
-// cacheKey returns the key of a request's operation, or "" when it must not be cached: a request
-// with credentials, a mutation, a body that is not a GraphQL request.
+// cacheKey returns the key of an anonymous request's operation, or "" when it must not be cached:
+// a mutation, a body that is not a GraphQL request. (keyFor, its one caller, has already turned
+// away requests with credentials.)
 func cacheKey(r *http.Request, body []byte) (key, operation string) {
-	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
-		return "", ""
-	}
 	var p struct {
 		Query         string          `json:"query"`
 		OperationName string          `json:"operationName"`

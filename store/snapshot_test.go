@@ -290,13 +290,17 @@ func TestSnapshotsOfManyDocuments(t *testing.T) {
 	if _, err := raw.UpdateOne(ctx, bson.D{{Key: "_id", Value: "snapshot:organizations:3"}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: -1}}}}); err != nil {
 		t.Fatal(err)
 	}
-	db.Commands.Reset()
-	if got := read(); !slices.Equal(got, orgIDs(want)) {
-		t.Errorf("read past a mismatched snapshot document: %d organizations; want %d", len(got), len(want))
+	readsTheCollection := func(what string) {
+		t.Helper()
+		db.Commands.Reset()
+		if got := read(); !slices.Equal(got, orgIDs(want)) {
+			t.Errorf("read past %s: %d organizations; want %d", what, len(got), len(want))
+		}
+		if c := db.Commands.Commands(); !slices.ContainsFunc(c, func(s string) bool { return s == "find organizations" }) {
+			t.Errorf("%s was used: %v", what, c)
+		}
 	}
-	if c := db.Commands.Commands(); !slices.ContainsFunc(c, func(s string) bool { return s == "find organizations" }) {
-		t.Errorf("a snapshot with a document of another was used: %v", c)
-	}
+	readsTheCollection("a snapshot with a document of another")
 	// Parts of two rebuilds at the same mark (two processes writing at once): the checksum of the
 	// compressed data fails, and the collection is read instead of answering an error.
 	var one struct {
@@ -308,13 +312,7 @@ func TestSnapshotsOfManyDocuments(t *testing.T) {
 	if _, err := raw.UpdateOne(ctx, bson.D{{Key: "_id", Value: "snapshot:organizations:2"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "data", Value: one.Data}}}}); err != nil {
 		t.Fatal(err)
 	}
-	db.Commands.Reset()
-	if got := read(); !slices.Equal(got, orgIDs(want)) {
-		t.Errorf("read past a snapshot whose parts do not fit: %d organizations; want %d", len(got), len(want))
-	}
-	if c := db.Commands.Commands(); !slices.ContainsFunc(c, func(s string) bool { return s == "find organizations" }) {
-		t.Errorf("a snapshot whose parts do not fit was used: %v", c)
-	}
+	readsTheCollection("a snapshot whose parts do not fit")
 	storetest.CheckIntegrity(t, db.Store)
 }
 

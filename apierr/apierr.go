@@ -70,6 +70,12 @@ var statuses = map[string]int{
 	Internal:                http.StatusInternalServerError,
 }
 
+// IsFault says whether a code is the server's own failure (out of time, without its database, or
+// wrong), not the request's: traces mark those operations as failed.
+func IsFault(code string) bool {
+	return code == Internal || code == Unavailable || code == Timeout
+}
+
 // Status returns the HTTP status a code is answered with; 500 for a code it does not know.
 func Status(code string) int {
 	if s, ok := statuses[code]; ok {

@@ -31,31 +31,3 @@ func (o Observer) observe(ctx context.Context, b Batch) (context.Context, func(e
 	}
 	return o(ctx, b)
 }
-
-// Observers combines observers into one that calls each in turn, each with the context the
-// previous one returned, and reports the outcome to each in reverse order.
-func Observers(obs ...Observer) Observer {
-	var set []Observer
-	for _, o := range obs {
-		if o != nil {
-			set = append(set, o)
-		}
-	}
-	switch len(set) {
-	case 0:
-		return nil
-	case 1:
-		return set[0]
-	}
-	return func(ctx context.Context, b Batch) (context.Context, func(error)) {
-		dones := make([]func(error), len(set))
-		for i, o := range set {
-			ctx, dones[i] = o(ctx, b)
-		}
-		return ctx, func(err error) {
-			for i := len(dones) - 1; i >= 0; i-- {
-				dones[i](err)
-			}
-		}
-	}
-}

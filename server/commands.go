@@ -20,6 +20,7 @@ import (
 	"rootsgraph/bulk"
 	"rootsgraph/dataset"
 	"rootsgraph/store"
+	"rootsgraph/telemetry"
 )
 
 // commands are the tools for curators and operators that run instead of the server:
@@ -66,7 +67,7 @@ func newTool(name, usage string, getenv func(string) string, stdout, stderr io.W
 func (t *tool) open(ctx context.Context) (*database, error) {
 	logger := slog.New(slog.NewTextHandler(t.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	t.cfg.requestTimeout = 10 * time.Second
-	db, err := openDatabase(ctx, t.cfg, logger, newMetrics(), nil)
+	db, err := openDatabase(ctx, t.cfg, logger, telemetry.NewMetrics(), nil)
 	if err != nil {
 		return nil, err
 	}

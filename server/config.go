@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"rootsgraph/httpapi"
+	"rootsgraph/telemetry"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +33,7 @@ type config struct {
 	introspection  bool
 	cacheMaxAge    time.Duration
 	production     bool
-	limits         limits
+	limits         httpapi.Limits
 	rateLimit      float64
 	rateBurst      int
 	requestTimeout time.Duration
@@ -110,17 +112,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		{"cache-max-age", "duration", "ROOTS_CACHE_MAX_AGE", "60s", "how long browsers and CDNs may reuse an anonymous GET answer (Cache-Control max-age); 0 turns HTTP caching off", &raw.cacheMaxAge},
 		{"profile", "profile", "ROOTS_PROFILE", "development", "development, or production: introspection, \"did you mean\" suggestions and GraphiQL off", &raw.profile},
 		{"introspection", "true|false", "ROOTS_INTROSPECTION", "", "answer schema introspection (__schema, __type); _service for federation routers works either way (default: on in development, off in production)", &raw.introspection},
-		{"max-depth", "n", "ROOTS_MAX_DEPTH", strconv.Itoa(defaultLimits.maxDepth), "deepest nesting of fields an operation may have", &raw.depth},
-		{"max-aliases", "n", "ROOTS_MAX_ALIASES", strconv.Itoa(defaultLimits.maxAliases), "most aliased fields an operation may have", &raw.aliases},
-		{"max-root-fields", "n", "ROOTS_MAX_ROOT_FIELDS", strconv.Itoa(defaultLimits.maxRootFields), "most root fields an operation may have", &raw.roots},
-		{"max-directives", "n", "ROOTS_MAX_DIRECTIVES", strconv.Itoa(defaultLimits.maxDirectives), "most directive uses an operation may have", &raw.directives},
-		{"max-fields", "n", "ROOTS_MAX_FIELDS", strconv.Itoa(defaultLimits.maxFields), "most field selections an operation may have once its fragments are expanded", &raw.fields},
-		{"max-tokens", "n", "ROOTS_MAX_TOKENS", strconv.Itoa(defaultLimits.maxTokens), "most lexer tokens a query document may have", &raw.tokens},
-		{"max-body-bytes", "bytes", "ROOTS_MAX_BODY_BYTES", strconv.FormatInt(defaultLimits.maxBodyBytes, 10), "largest POST body or GET query string, in bytes (413 above)", &raw.body},
+		{"max-depth", "n", "ROOTS_MAX_DEPTH", strconv.Itoa(httpapi.DefaultLimits.MaxDepth), "deepest nesting of fields an operation may have", &raw.depth},
+		{"max-aliases", "n", "ROOTS_MAX_ALIASES", strconv.Itoa(httpapi.DefaultLimits.MaxAliases), "most aliased fields an operation may have", &raw.aliases},
+		{"max-root-fields", "n", "ROOTS_MAX_ROOT_FIELDS", strconv.Itoa(httpapi.DefaultLimits.MaxRootFields), "most root fields an operation may have", &raw.roots},
+		{"max-directives", "n", "ROOTS_MAX_DIRECTIVES", strconv.Itoa(httpapi.DefaultLimits.MaxDirectives), "most directive uses an operation may have", &raw.directives},
+		{"max-fields", "n", "ROOTS_MAX_FIELDS", strconv.Itoa(httpapi.DefaultLimits.MaxFields), "most field selections an operation may have once its fragments are expanded", &raw.fields},
+		{"max-tokens", "n", "ROOTS_MAX_TOKENS", strconv.Itoa(httpapi.DefaultLimits.MaxTokens), "most lexer tokens a query document may have", &raw.tokens},
+		{"max-body-bytes", "bytes", "ROOTS_MAX_BODY_BYTES", strconv.FormatInt(httpapi.DefaultLimits.MaxBodyBytes, 10), "largest POST body or GET query string, in bytes (413 above)", &raw.body},
 		{"rate-limit", "per-second", "ROOTS_RATE_LIMIT", "", "requests per second each client (IP, or bearer key) may make on average; 0 for no limit (default: 0 in development, 20 in production)", &raw.rate},
 		{"rate-burst", "n", "ROOTS_RATE_BURST", "40", "requests a client may make at once before the rate limit applies", &raw.burst},
 		{"request-timeout", "duration", "ROOTS_REQUEST_TIMEOUT", "10s", "how long a request may work, database commands included, before it is cut off", &raw.timeout},
-		{"max-cost", "n", "ROOTS_MAX_COST", strconv.Itoa(defaultLimits.maxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
+		{"max-cost", "n", "ROOTS_MAX_COST", strconv.Itoa(httpapi.DefaultLimits.MaxCost), "highest estimated cost an operation may have (reported in extensions.cost)", &raw.cost},
 		{"otlp-endpoint", "url", "ROOTS_OTLP_ENDPOINT", "", "OpenTelemetry collector's OTLP/HTTP base URL, such as http://otel-collector:4318, to send traces to; empty (and no OTEL_EXPORTER_OTLP_ENDPOINT) turns tracing off", &raw.otlp},
 		{"otlp-sample-ratio", "ratio", "ROOTS_OTLP_SAMPLE_RATIO", "1", "share of the traces that start here to record, from 0 to 1; a caller's traceparent decides for its own", &raw.otlpRatio},
 		{"sample-scale", "n", "ROOTS_SAMPLE_SCALE", "1", "load the bundled sample roster and hubs this many times over into an empty database (10 makes a data set ten times larger, for benchmarks); a database that holds data is left as it is", &raw.sampleScale},
@@ -223,13 +225,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		into  *int
 		least int
 	}{
-		{"max-depth", raw.depth, &c.limits.maxDepth, 2},
-		{"max-aliases", raw.aliases, &c.limits.maxAliases, 0},
-		{"max-root-fields", raw.roots, &c.limits.maxRootFields, 1},
-		{"max-directives", raw.directives, &c.limits.maxDirectives, 0},
-		{"max-fields", raw.fields, &c.limits.maxFields, 10},
-		{"max-tokens", raw.tokens, &c.limits.maxTokens, 50},
-		{"max-cost", raw.cost, &c.limits.maxCost, 100},
+		{"max-depth", raw.depth, &c.limits.MaxDepth, 2},
+		{"max-aliases", raw.aliases, &c.limits.MaxAliases, 0},
+		{"max-root-fields", raw.roots, &c.limits.MaxRootFields, 1},
+		{"max-directives", raw.directives, &c.limits.MaxDirectives, 0},
+		{"max-fields", raw.fields, &c.limits.MaxFields, 10},
+		{"max-tokens", raw.tokens, &c.limits.MaxTokens, 50},
+		{"max-cost", raw.cost, &c.limits.MaxCost, 100},
 		{"sample-scale", raw.sampleScale, &c.sampleScale, 1},
 	} {
 		n, err := strconv.Atoi(lim.raw)
@@ -269,10 +271,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.requestTimeout, err = time.ParseDuration(raw.timeout); err != nil || c.requestTimeout < 100*time.Millisecond || c.requestTimeout > 10*time.Minute {
 		bad("request-timeout", "%q is not a duration between 100ms and 10m, such as 10s", raw.timeout)
 	}
-	if c.limits.maxBodyBytes, err = strconv.ParseInt(raw.body, 10, 64); err != nil || c.limits.maxBodyBytes < 1024 {
+	if c.limits.MaxBodyBytes, err = strconv.ParseInt(raw.body, 10, 64); err != nil || c.limits.MaxBodyBytes < 1024 {
 		bad("max-body-bytes", "%q is not a whole number of bytes of at least 1024", raw.body)
 	}
-	if c.otlpTracesURL, err = otlpTracesURL(raw.otlp, getenv); err != nil {
+	if c.otlpTracesURL, err = telemetry.OTLPTracesURL(raw.otlp, getenv); err != nil {
 		bad("otlp-endpoint", "%v", err)
 	}
 	if c.otlpSampleRatio, err = strconv.ParseFloat(raw.otlpRatio, 64); err != nil || !(c.otlpSampleRatio >= 0 && c.otlpSampleRatio <= 1) {

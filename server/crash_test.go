@@ -26,6 +26,9 @@ import (
 	"rootsgraph/bulk"
 	"rootsgraph/dataset"
 	"rootsgraph/embedded"
+	"rootsgraph/httpapi"
+	"rootsgraph/httpapi/apitest"
+	"rootsgraph/loaders"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )
@@ -121,11 +124,11 @@ func crashImport(t *testing.T, s *store.Store, path string) (bulk.Summary, error
 // partnerships, hosts, participations, and an organization (one per round) created with partners.
 func crashMutations(t *testing.T, s *store.Store, key string, first, rounds int) {
 	t.Helper()
-	h := newServer(slog.New(slog.DiscardHandler), s, testOptions())
+	h := httpapi.New(slog.New(slog.DiscardHandler), s, httpapi.Options{LoaderWait: loaders.DefaultWait, Introspection: true, Suggestions: true, GraphiQL: true})
 	for round := first; round < first+rounds; round++ {
 		verb := []string{"add", "remove"}[round%2]
 		version := func(id string) int {
-			r := send(t, h, key, `query($id: ID!) { organization(id: $id) { version } }`, map[string]any{"id": id})
+			r := apitest.Send(t, h, key, `query($id: ID!) { organization(id: $id) { version } }`, map[string]any{"id": id})
 			var v int
 			fmt.Sscanf(string(r.Data), `{"organization":{"version":%d}}`, &v)
 			return v
@@ -134,22 +137,22 @@ func crashMutations(t *testing.T, s *store.Store, key string, first, rounds int)
 			q    string
 			vars map[string]any
 		}{
-			{`mutation { ` + verb + `Membership(organization: "` + ironroot + `", alliance: "` + cja + `") { id } }`, nil},
-			{`mutation { ` + verb + `Partnership(organization: "` + orgB + `", partner: "` + orgA + `") { id } }`, nil},
+			{`mutation { ` + verb + `Membership(organization: "` + apitest.Ironroot + `", alliance: "` + apitest.CJA + `") { id } }`, nil},
+			{`mutation { ` + verb + `Partnership(organization: "` + apitest.OrgB + `", partner: "` + apitest.OrgA + `") { id } }`, nil},
 			{`mutation($in: CreateOrganizationInput!) { createOrganization(input: $in) { id } }`, map[string]any{"in": map[string]any{
 				"slug": fmt.Sprintf("crash-new-%d", round), "name": fmt.Sprintf("Crash New %d", round), "kind": "MEMBER",
-				"partners": []string{orgA, orgB}, "sources": sources()}}},
-			{`mutation($v: Int!, $c: [Community!]) { updateOrganization(id: "` + embergrove + `", version: $v, input: {communities: $c}) { id } }`,
-				map[string]any{"v": version(embergrove), "c": [][]string{{"ASIAN"}, {"INDIGENOUS", "LATINO"}}[round%2]}},
-			{`mutation { ` + verb + `Host(hub: "` + abqHub + `", organization: "` + orgA + `") { id } }`, nil},
-			{`mutation { ` + verb + `Participant(event: "event:may-day-2017", actor: "` + ironroot + `") { id } }`, nil},
+				"partners": []string{apitest.OrgA, apitest.OrgB}, "sources": apitest.Sources()}}},
+			{`mutation($v: Int!, $c: [Community!]) { updateOrganization(id: "` + apitest.Embergrove + `", version: $v, input: {communities: $c}) { id } }`,
+				map[string]any{"v": version(apitest.Embergrove), "c": [][]string{{"ASIAN"}, {"INDIGENOUS", "LATINO"}}[round%2]}},
+			{`mutation { ` + verb + `Host(hub: "` + apitest.AbqHub + `", organization: "` + apitest.OrgA + `") { id } }`, nil},
+			{`mutation { ` + verb + `Participant(event: "event:may-day-2017", actor: "` + apitest.Ironroot + `") { id } }`, nil},
 			// A query of whole lists between the changes: it rebuilds and stores the snapshots the
 			// changes outdate, so that a kill can land in that write too, and after the restart
 			// CheckIntegrity compares the snapshots with the collections.
 			{`{ organizations(first: 100) { totalCount edges { node { id partners { edges { node { id } } } hubs { totalCount } } } } }`, nil},
 		}
 		for _, q := range queries {
-			if r := send(t, h, key, q.q, q.vars); len(r.Errors) > 0 && !slices.Equal(errorCodes(r), []string{"CONFLICT"}) {
+			if r := apitest.Send(t, h, key, q.q, q.vars); len(r.Errors) > 0 && !slices.Equal(apitest.Codes(r), []string{"CONFLICT"}) {
 				t.Fatalf("%s: %+v", q.q, r.Errors)
 			}
 		}
@@ -176,7 +179,7 @@ func crashRoster(t *testing.T, s *store.Store, path string) {
 		}
 		recs = append(recs, r)
 	}
-	hosts, err := s.FindOrganizations(context.Background(), store.ByID(embergrove, ironroot))
+	hosts, err := s.FindOrganizations(context.Background(), store.ByID(apitest.Embergrove, apitest.Ironroot))
 	if err != nil || len(hosts) != 2 {
 		t.Fatalf("hosts: %v %v", hosts, err)
 	}
@@ -236,7 +239,7 @@ func TestCrashes(t *testing.T) {
 				t.Errorf("after the restart: %s", p)
 			}
 			// No record is blocked: each one the work touched takes an update from its version.
-			ids := []string{orgA, orgB, embergrove, ironroot, "organization:crash-org-000", "organization:crash-org-149", "organization:crash-new-0"}
+			ids := []string{apitest.OrgA, apitest.OrgB, apitest.Embergrove, apitest.Ironroot, "organization:crash-org-000", "organization:crash-org-149", "organization:crash-new-0"}
 			docs, err := s.FindOrganizations(context.Background(), store.ByID(ids...))
 			if err != nil {
 				t.Fatal(err)
@@ -346,14 +349,14 @@ func TestServerKilledDuringMutations(t *testing.T) {
 
 	first, addr := startServerChild(t, dir)
 	changes := []string{
-		`mutation { addPartnership(organization: "` + orgB + `", partner: "` + orgA + `") { id } }`,
-		`mutation { removePartnership(organization: "` + orgA + `", partner: "` + orgB + `") { id } }`,
-		`mutation { addMembership(organization: "` + ironroot + `", alliance: "` + cja + `") { id } }`,
-		`mutation { removeMembership(organization: "` + ironroot + `", alliance: "` + cja + `") { id } }`,
-		`mutation { addHost(hub: "` + abqHub + `", organization: "` + orgA + `") { id } }`,
-		`mutation { removeHost(hub: "` + abqHub + `", organization: "` + orgA + `") { id } }`,
-		`mutation { addParticipant(event: "event:may-day-2017", actor: "` + embergrove + `") { id } }`,
-		`mutation { removeParticipant(event: "event:may-day-2017", actor: "` + embergrove + `") { id } }`,
+		`mutation { addPartnership(organization: "` + apitest.OrgB + `", partner: "` + apitest.OrgA + `") { id } }`,
+		`mutation { removePartnership(organization: "` + apitest.OrgA + `", partner: "` + apitest.OrgB + `") { id } }`,
+		`mutation { addMembership(organization: "` + apitest.Ironroot + `", alliance: "` + apitest.CJA + `") { id } }`,
+		`mutation { removeMembership(organization: "` + apitest.Ironroot + `", alliance: "` + apitest.CJA + `") { id } }`,
+		`mutation { addHost(hub: "` + apitest.AbqHub + `", organization: "` + apitest.OrgA + `") { id } }`,
+		`mutation { removeHost(hub: "` + apitest.AbqHub + `", organization: "` + apitest.OrgA + `") { id } }`,
+		`mutation { addParticipant(event: "event:may-day-2017", actor: "` + apitest.Embergrove + `") { id } }`,
+		`mutation { removeParticipant(event: "event:may-day-2017", actor: "` + apitest.Embergrove + `") { id } }`,
 	}
 	var answered atomic.Int64
 	stop := make(chan struct{})
@@ -371,7 +374,7 @@ func TestServerKilledDuringMutations(t *testing.T) {
 					continue // the server is gone
 				}
 				answered.Add(1)
-				if codes := errorCodes(r); len(codes) > 0 && !slices.Equal(codes, []string{"CONFLICT"}) {
+				if codes := apitest.Codes(r); len(codes) > 0 && !slices.Equal(codes, []string{"CONFLICT"}) {
 					t.Errorf("%s: %+v", changes[n%len(changes)], r.Errors)
 				}
 			}
@@ -436,22 +439,22 @@ func startServerChild(t *testing.T, dir string) (*exec.Cmd, string) {
 }
 
 // postHTTP sends a GraphQL request to a server over TCP, as a curator's client does.
-func postHTTP(addr, key, query string) (gqlResponse, error) {
+func postHTTP(addr, key, query string) (apitest.Response, error) {
 	body, _ := json.Marshal(map[string]any{"query": query})
 	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
 	if err != nil {
-		return gqlResponse{}, err
+		return apitest.Response{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+key)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return gqlResponse{}, err
+		return apitest.Response{}, err
 	}
 	defer resp.Body.Close()
-	var out gqlResponse
+	var out apitest.Response
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return gqlResponse{}, err
+		return apitest.Response{}, err
 	}
 	return out, nil
 }

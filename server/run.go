@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"rootsgraph/embedded"
+	"rootsgraph/httpapi"
 	"rootsgraph/store"
+	"rootsgraph/telemetry"
 )
 
 // run is the whole program: it parses the configuration, opens the database (starting the
@@ -31,12 +33,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	tr, err := newTracing(cfg.otlpTracesURL, cfg.otlpSampleRatio)
+	tr, err := telemetry.NewTracing(cfg.otlpTracesURL, cfg.otlpSampleRatio)
 	if err != nil {
 		return err
 	}
-	defer closeTracing(tr)
-	logger := tr.logger(newLogger(stdout, cfg.logLevel))
+	defer tr.Close()
+	logger := tr.Logger(telemetry.NewLogger(stdout, cfg.logLevel))
 	if tr != nil {
 		logger.Info("tracing", "otlp", redactURI(cfg.otlpTracesURL), "sample_ratio", cfg.otlpSampleRatio)
 	}
@@ -48,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer ln.Close()
 
-	m := newMetrics()
+	m := telemetry.NewMetrics()
 	db, err := openDatabase(ctx, cfg, logger, m, tr)
 	if err != nil {
 		return err
@@ -67,12 +69,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("database: %w", err)
 	}
 	defer pinger.Close(context.WithoutCancel(ctx))
-	watch := newDBWatch(pinger, logger, m.dbAnswered.Load)
-	go watch.run(ctx)
-	srv := newServer(logger, s, serverOptions{watch: watch, corsOrigins: cfg.corsOrigins, loaderWait: cfg.loaderWait, introspection: cfg.introspection, cacheMaxAge: cfg.cacheMaxAge,
-		limits: cfg.limits, suggestions: !cfg.production, graphiql: !cfg.production,
-		rateLimit: cfg.rateLimit, rateBurst: cfg.rateBurst, requestTimeout: cfg.requestTimeout,
-		responseCacheTTL: cfg.responseTTL, metrics: m, tracing: tr})
+	watch := httpapi.NewWatch(pinger, logger, m.DBAnswered)
+	go watch.Run(ctx)
+	srv := httpapi.New(logger, s, httpapi.Options{Watch: watch, CORSOrigins: cfg.corsOrigins, LoaderWait: cfg.loaderWait,
+		Introspection: cfg.introspection, CacheMaxAge: cfg.cacheMaxAge, Limits: cfg.limits,
+		Suggestions: !cfg.production, GraphiQL: !cfg.production,
+		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, RequestTimeout: cfg.requestTimeout,
+		ResponseCacheTTL: cfg.responseTTL, Metrics: m, Tracing: tr})
 	httpServer := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           srv,
@@ -102,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// balancers notice; stop accepting, let in-flight requests finish within the grace period,
 	// then close the database (deferred above).
 	logger.Info("shutting down", "drain_delay", cfg.drainDelay.String(), "grace", cfg.shutdownGrace.String())
-	srv.draining.Store(true)
+	srv.Drain()
 	time.Sleep(cfg.drainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
 	defer cancel()
@@ -151,13 +154,13 @@ func embeddedGC(logger *slog.Logger) {
 
 // openDatabase connects to the configured MongoDB, or starts the embedded server and connects to
 // it. After this, both are one code path.
-func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metrics, tr *tracing) (*database, error) {
+func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *telemetry.Metrics, tr *telemetry.Tracing) (*database, error) {
 	d := &database{}
 	uri := cfg.mongoURI
 	if uri == "" {
 		// FerretDB logs every failed command at WARN; only its errors belong in our log.
 		quiet := slog.New(logger.Handler()).With("component", "ferretdb")
-		quiet = slog.New(levelFloor{quiet.Handler(), slog.LevelError})
+		quiet = slog.New(telemetry.LevelFloor{Handler: quiet.Handler(), Floor: slog.LevelError})
 		srv, err := embedded.Start(ctx, cfg.dataDir, quiet)
 		if err != nil {
 			return nil, err
@@ -167,7 +170,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, m *metri
 		embeddedGC(logger)
 	}
 	s, err := store.Open(ctx, store.Config{URI: uri, Database: cfg.database, AppName: "roots-graph",
-		Monitor: combineMonitors(m.dbMonitor(), tr.dbMonitor()), PoolMonitor: m.pool.monitor(),
+		Monitor: telemetry.CombineMonitors(m.CommandMonitor(), tr.CommandMonitor()), PoolMonitor: m.PoolMonitor(),
 		MaxPoolSize: defaultMaxPoolSize, MinPoolSize: defaultMinPoolSize,
 		// The embedded database is this process's alone: its data folder is locked while it runs.
 		Exclusive: d.embedded != nil, ReferenceTTL: cfg.referenceTTL})
@@ -246,3 +249,18 @@ func displayAddr(a net.Addr) string {
 	}
 	return net.JoinHostPort(host, port)
 }
+
+// The connection pool, per database server, when the connection string does not say otherwise
+// (its maxPoolSize and minPoolSize win; see deploy/README.md).
+//
+// A request sends at most one command per collection and query level, the five collections of a
+// level side by side, so one request holds at most about five connections at once, and for a few
+// milliseconds each. Fifty connections serve some ten such requests at the very same instant on
+// an instance with two cores; a burst beyond that waits for a connection within its deadline
+// instead of opening more and more connections to the database, whose limit all instances share.
+// Five kept open let a request's first level go out at once after a quiet spell, without waiting
+// for a connection's handshake (TCP, TLS and authentication take several round trips).
+const (
+	defaultMaxPoolSize = 50
+	defaultMinPoolSize = 5
+)

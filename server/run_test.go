@@ -1,18 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"rootsgraph/httpapi/apitest"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,41 +24,11 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// lockedBuffer is a bytes.Buffer that run's logger and the test can share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// logLine returns the first JSON log line whose msg is msg, or nil.
-func (b *lockedBuffer) logLine(msg string) map[string]any {
-	sc := bufio.NewScanner(strings.NewReader(b.String()))
-	for sc.Scan() {
-		var line map[string]any
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line["msg"] == msg {
-			return line
-		}
-	}
-	return nil
-}
-
 // started runs the program as main would, with env as its environment, and returns the address it
 // listens on once /healthz answers, and a channel that delivers run's result.
-func started(t *testing.T, ctx context.Context, env map[string]string, args ...string) (string, *lockedBuffer, <-chan error) {
+func started(t *testing.T, ctx context.Context, env map[string]string, args ...string) (string, *apitest.LockedBuffer, <-chan error) {
 	t.Helper()
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &apitest.LockedBuffer{}, &apitest.LockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"roots-graph"}, args...), func(k string) string { return env[k] }, stdout, stderr)
@@ -69,7 +40,7 @@ func started(t *testing.T, ctx context.Context, env map[string]string, args ...s
 			t.Fatalf("run returned before serving: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
 		default:
 		}
-		if line := stdout.logLine("serving"); line != nil {
+		if line := stdout.LogLine("serving"); line != nil {
 			addr := line["addr"].(string)
 			resp, err := http.Get("http://" + addr + "/healthz")
 			if err == nil {
@@ -103,10 +74,10 @@ func TestRun(t *testing.T) {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 		addr, logs, done := started(t, ctx, env)
 
-		if line := logs.logLine("database"); line == nil {
+		if line := logs.LogLine("database"); line == nil {
 			t.Errorf("start %d: no log line says which database is in use", i+1)
 		}
-		if line := logs.logLine("data"); line == nil || line["bundled"] != wantData {
+		if line := logs.LogLine("data"); line == nil || line["bundled"] != wantData {
 			t.Errorf("start %d: data log line %v; want bundled=%q", i+1, line, wantData)
 		}
 
@@ -137,7 +108,7 @@ func TestRun(t *testing.T) {
 			t.Fatalf("start %d: run did not return within 30 s of SIGTERM", i+1)
 		}
 		stop()
-		if logs.logLine("stopped") == nil {
+		if logs.LogLine("stopped") == nil {
 			t.Errorf("start %d: no \"stopped\" log line after SIGTERM:\n%s", i+1, logs)
 		}
 		if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
@@ -306,7 +277,7 @@ func TestRunProductionNamesNoGraphiQL(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		_, logs, done := started(t, ctx, env)
-		link, named := logs.logLine("serving")["graphiql"].(string)
+		link, named := logs.LogLine("serving")["graphiql"].(string)
 		if named {
 			resp, err := http.Get(link)
 			if err != nil {
@@ -324,5 +295,53 @@ func TestRunProductionNamesNoGraphiQL(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Errorf("%s: run returned %v", profile, err)
 		}
+	}
+}
+
+// TestRunExportsTraces runs the program with --otlp-endpoint pointing at a stand-in collector and
+// shows that the spans of a request reach it over OTLP/HTTP at /v1/traces, by shutdown at the
+// latest (shutdown flushes what is buffered), and that the request's log line names its trace.
+func TestRunExportsTraces(t *testing.T) {
+	var mu sync.Mutex
+	var posts []string
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posts = append(posts, fmt.Sprintf("%s %s %s %d", r.Method, r.URL.Path, r.Header.Get("Content-Type"), len(body)))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer collector.Close()
+	env := map[string]string{
+		"ROOTS_ADDR":     "127.0.0.1:0",
+		"ROOTS_DATA_DIR": t.TempDir(),
+		"ROOTS_DATABASE": "trace_" + rand.Text()[:12],
+		"MONGODB_URI":    os.Getenv("MONGODB_URI"),
+	}
+	if uri := env["MONGODB_URI"]; uri != "" {
+		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, logs, done := started(t, ctx, env, "--otlp-endpoint", collector.URL)
+	if line := logs.LogLine("tracing"); line == nil || line["otlp"] != collector.URL+"/v1/traces" {
+		t.Errorf("tracing log line %v; want otlp=%s/v1/traces", line, collector.URL)
+	}
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"query Count { organizations { totalCount } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run returned %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) == 0 || !strings.HasPrefix(posts[0], "POST /v1/traces application/x-protobuf ") || strings.HasSuffix(posts[0], " 0") {
+		t.Errorf("the collector received %q; want a POST of protobuf spans to /v1/traces", posts)
+	}
+	if line := logs.LogLine("request"); line == nil || line["trace_id"] == nil {
+		t.Errorf("request log line %v; want a trace_id", line)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// The server's metrics the load tool reads (see server/metrics.go), each summed over its labels.
+// The server's metrics the load tool reads (see telemetry/metrics.go), each summed over its labels.
 const (
 	dbCommandsMetric = "roots_db_commands_total"
 	dbTimeMetric     = "roots_db_command_duration_seconds_sum" // the driver's round trips, summed

@@ -1,5 +1,5 @@
 // Package queries holds the operations that the load tool (tools/load) and the executor
-// benchmarks (server/bench_test.go) measure, so that both measure the same thing.
+// benchmarks (httpapi/bench_test.go) measure, so that both measure the same thing.
 package queries
 
 // All are the operations the load tool knows by name: one for each kind of client the README

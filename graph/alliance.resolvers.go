@@ -8,44 +8,32 @@ package graph
 import (
 	"context"
 	"rootsgraph/graph/exec"
-	"rootsgraph/loaders"
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // Members is the resolver for the members field.
 func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	return organizationsVia(ctx, store.OrganizationsByAlliance, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return allianceMembers.resolve(ctx, obj, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // States is the resolver for the states field.
 func (r *allianceResolver) States(ctx context.Context, obj *model.Alliance) ([]*model.State, error) {
-	l := loaders.For(ctx)
-	members, err := l.OrganizationsBy(ctx, store.OrganizationsByAlliance, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	states, err := l.States.LoadFound(ctx, stateIDsOf(members))
-	if err != nil {
-		return nil, err
-	}
-	store.SortByKey(states, docKey[model.State](byName), byName)
-	return states, nil
+	return allianceStates.resolve(ctx, obj, noArgs{})
 }
 
 // Events is the resolver for the events field.
 func (r *allianceResolver) Events(ctx context.Context, obj *model.Alliance, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
-	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return allianceEvents.resolve(ctx, obj, roleEventArgs{role, eventArgs{filter, orderBy, pageArgs{first, after, last, before}}})
 }
 
 // MemberAlliances is the resolver for the memberAlliances field.
 func (r *allianceResolver) MemberAlliances(ctx context.Context, obj *model.Alliance) ([]*model.Alliance, error) {
-	return loaders.For(ctx).AlliancesBy(ctx, store.AlliancesByAlliance, obj.ID)
+	return allianceMemberAlliances.resolve(ctx, obj, noArgs{})
 }
 
 // Alliance is the resolver for the alliance field.
 func (r *membershipResolver) Alliance(ctx context.Context, obj *model.Membership) (*model.Alliance, error) {
-	return loaders.For(ctx).Alliances.Load(ctx, obj.AllianceID)
+	return membershipAlliance.resolve(ctx, obj, noArgs{})
 }
 
 // Alliance returns exec.AllianceResolver implementation.

@@ -8,34 +8,32 @@ package graph
 import (
 	"context"
 	"rootsgraph/graph/exec"
-	"rootsgraph/loaders"
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // State is the resolver for the state field.
 func (r *eventResolver) State(ctx context.Context, obj *model.Event) (*model.State, error) {
-	return stateOf(ctx, obj.StateID)
+	return eventState.resolve(ctx, obj, noArgs{})
 }
 
 // Organizers is the resolver for the organizers field.
 func (r *eventResolver) Organizers(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string) (*model.ActorConnection, error) {
-	return actorsVia(ctx, store.OrganizationsByOrganizedEvent, store.AlliancesByOrganizedEvent, obj.ID, pageArgs{first, after, last, before})
+	return eventOrganizers.resolve(ctx, obj, pageArgs{first, after, last, before})
 }
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string) (*model.ActorConnection, error) {
-	return actorsVia(ctx, store.OrganizationsByParticipatedEvent, store.AlliancesByParticipatedEvent, obj.ID, pageArgs{first, after, last, before})
+	return eventParticipants.resolve(ctx, obj, pageArgs{first, after, last, before})
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *eventResolver) Hubs(ctx context.Context, obj *model.Event, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
-	return hubsVia(ctx, store.HubsByEvent, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return eventHubs.resolve(ctx, obj, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Event is the resolver for the event field.
 func (r *participationResolver) Event(ctx context.Context, obj *model.Participation) (*model.Event, error) {
-	return loaders.For(ctx).Events.Load(ctx, obj.EventID)
+	return participationEvent.resolve(ctx, obj, noArgs{})
 }
 
 // Event returns exec.EventResolver implementation.

@@ -8,23 +8,22 @@ package graph
 import (
 	"context"
 	"rootsgraph/graph/exec"
-	"rootsgraph/loaders"
 	"rootsgraph/model"
 )
 
 // State is the resolver for the state field.
 func (r *hubResolver) State(ctx context.Context, obj *model.Hub) (*model.State, error) {
-	return loaders.For(ctx).States.Load(ctx, obj.StateID)
+	return hubState.resolve(ctx, obj, noArgs{})
 }
 
 // Hosts is the resolver for the hosts field.
 func (r *hubResolver) Hosts(ctx context.Context, obj *model.Hub, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	return organizationsByID(ctx, obj.HostIDs, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return hubHosts.resolve(ctx, obj, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.
 func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
-	return eventsByID(ctx, obj.EventIDs, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return hubEvents.resolve(ctx, obj, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Hub returns exec.HubResolver implementation.

@@ -8,39 +8,32 @@ package graph
 import (
 	"context"
 	"rootsgraph/graph/exec"
-	"rootsgraph/loaders"
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // State is the resolver for the state field.
 func (r *organizationResolver) State(ctx context.Context, obj *model.Organization) (*model.State, error) {
-	return stateOf(ctx, obj.StateID)
+	return organizationState.resolve(ctx, obj, noArgs{})
 }
 
 // Alliances is the resolver for the alliances field.
 func (r *organizationResolver) Alliances(ctx context.Context, obj *model.Organization) ([]*model.Alliance, error) {
-	alliances, err := loaders.For(ctx).Alliances.LoadFound(ctx, obj.AllianceIDs)
-	if err != nil {
-		return nil, err
-	}
-	store.SortByKey(alliances, docKey[model.Alliance](byName), byName)
-	return alliances, nil
+	return organizationAlliances.resolve(ctx, obj, noArgs{})
 }
 
 // Partners is the resolver for the partners field.
 func (r *organizationResolver) Partners(ctx context.Context, obj *model.Organization, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	return partnersOf(ctx, obj, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return organizationPartners.resolve(ctx, obj, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.
 func (r *organizationResolver) Events(ctx context.Context, obj *model.Organization, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
-	return eventsByID(ctx, eventIDsByRole(role, obj.OrganizedEventIDs, obj.ParticipatedEventIDs), eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return organizationEvents.resolve(ctx, obj, roleEventArgs{role, eventArgs{filter, orderBy, pageArgs{first, after, last, before}}})
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *organizationResolver) Hubs(ctx context.Context, obj *model.Organization, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
-	return hubsVia(ctx, store.HubsByHost, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return organizationHubs.resolve(ctx, obj, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Organization returns exec.OrganizationResolver implementation.

@@ -18,13 +18,14 @@ import (
 // collection and nesting level, whatever the number of objects and whatever the timing of the
 // goroutines that gqlgen resolves them in.
 //
-// Once a root field has its objects (Prefetch, below, sees to it for every root field), it walks the query's selection below them level by
-// level. At each level it gathers every key the selected edges need into a loaders.Level, runs
-// it (one command per collection), and works out each edge's answer the way its resolver will:
-// by calling the same function, which now finds everything in the loaders' cache. The objects on
-// those answers' pages, with the selection below them, make the next level. When the resolvers
-// then run, every lookup they make is a cache hit. Anything the prefetcher does not know falls
-// back to the loaders' own batching, so it is an optimisation of timing, never of meaning.
+// Once a root field has its objects (Prefetch, below, sees to it for every root field), it walks
+// the query's selection below them level by level. At each level it gathers every key the
+// selected links (links.go) need into a loaders.Level, runs it (one command per collection), and
+// works out each link's answer with the link's own resolve, the function its resolver calls,
+// which now finds everything in the loaders' cache. The objects on those answers' pages, with the
+// selection below them, make the next level. When the resolvers then run, every lookup they make
+// is a cache hit. Anything the prefetcher does not know falls back to the loaders' own batching,
+// so it is an optimisation of timing, never of meaning.
 
 // Prefetch is the handler extension that enters the prefetcher, the one place that does: once
 // each root field of a query has its answer (a record, a page of them, a list of nodes or of
@@ -105,16 +106,6 @@ type frontier struct {
 	fields []graphql.CollectedField
 }
 
-// edge says, for one field of one type, what it needs from the database and how its answer is
-// computed.
-type edge struct {
-	need    func(v *loaders.Level, parent any, a args)
-	resolve func(r *Resolver, ctx context.Context, parent any, a args) (any, error)
-	// implied, when set, turns the field into other fields on the objects of the next level
-	// (the field's own answer needs a further level).
-	implied func(f graphql.CollectedField) []graphql.CollectedField
-}
-
 // args are a field's arguments as the prefetcher needs them, decoded from the query the way
 // gqlgen decodes them for the resolver. Where they are not usable, the field is skipped here and
 // its resolver reports the problem.
@@ -184,8 +175,8 @@ func (r *Resolver) prefetch(ctx context.Context, items ...any) {
 type followup struct {
 	from   *frontier
 	field  graphql.CollectedField
-	edge   edge
-	a      args
+	link   prefetchLink
+	a      any // the link's own arguments
 	parent any
 }
 
@@ -201,17 +192,18 @@ func (r *Resolver) prefetchLevel(ctx context.Context, op *graphql.OperationConte
 				fields = graphql.CollectFields(op, f.sel, []string{typ, "Node", "Actor"})
 			}
 			for _, field := range fields {
-				e, ok := edges[typ][field.Name]
+				l, ok := links[typ][field.Name]
 				if !ok {
 					continue
 				}
-				a, ok := parseArgs(field, op.Variables)
+				decoded, ok := parseArgs(field, op.Variables)
 				if !ok {
 					continue // the resolver will report the bad argument, before any command
 				}
+				a := l.args(decoded)
 				for _, p := range items {
-					e.need(lv, p, a)
-					todo = append(todo, followup{from: f, field: field, edge: e, a: a, parent: p})
+					l.need(lv, p, a)
+					todo = append(todo, followup{from: f, field: field, link: l, a: a, parent: p})
 				}
 			}
 		}
@@ -232,7 +224,7 @@ func (r *Resolver) prefetchLevel(ctx context.Context, op *graphql.OperationConte
 	seen := map[nextKey]map[any]bool{}
 	var order []nextKey
 	for _, t := range todo {
-		answer, err := t.edge.resolve(r, ctx, t.parent, t.a)
+		answer, err := t.link.follow(ctx, t.parent, t.a)
 		if err != nil {
 			continue
 		}
@@ -240,8 +232,8 @@ func (r *Resolver) prefetchLevel(ctx context.Context, op *graphql.OperationConte
 		nf, ok := next[k]
 		if !ok {
 			nf = &frontier{}
-			if t.edge.implied != nil {
-				nf.fields = t.edge.implied(t.field)
+			if t.link.implied != nil {
+				nf.fields = t.link.implied(t.field)
 			} else if isConnectionValue(answer) {
 				nf.sel = nodeSelections(op, t.field.Selections)
 			} else {
@@ -404,209 +396,4 @@ func parseArgs(f graphql.CollectedField, vars map[string]any) (args, bool) {
 		_, err = parseList(actorsList, byName, store.Filter{}, a.page())
 	}
 	return a, err == nil
-}
-
-// edges lists, by type and field, every field that reaches across documents.
-var edges = map[string]map[string]edge{
-	"Alliance": {
-		"members": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByAlliance, p.(*model.Alliance).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return organizationsVia(ctx, store.OrganizationsByAlliance, p.(*model.Alliance).ID, a.org())
-			},
-		},
-		"states": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByAlliance, p.(*model.Alliance).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return loaders.For(ctx).OrganizationsBy(ctx, store.OrganizationsByAlliance, p.(*model.Alliance).ID)
-			},
-			implied: func(f graphql.CollectedField) []graphql.CollectedField {
-				return []graphql.CollectedField{{Field: &ast.Field{Name: "state", Alias: f.Alias}, Selections: f.Selections}}
-			},
-		},
-		"memberAlliances": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.AlliancesByAlliance, p.(*model.Alliance).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Alliance().MemberAlliances(ctx, p.(*model.Alliance))
-			},
-		},
-		"memberships": {
-			need: func(*loaders.Level, any, args) {},
-			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
-				return p.(*model.Alliance).Memberships(), nil
-			},
-		},
-		"participations": {
-			need: func(*loaders.Level, any, args) {},
-			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
-				return p.(*model.Alliance).Participations(), nil
-			},
-		},
-		"events": {
-			need: func(v *loaders.Level, p any, a args) {
-				al := p.(*model.Alliance)
-				v.ByID(store.EventCollection, eventIDsByRole(a.Role, al.OrganizedEventIDs, al.ParticipatedEventIDs)...)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return eventsByID(ctx, eventIDsByRole(a.Role, p.(*model.Alliance).OrganizedEventIDs, p.(*model.Alliance).ParticipatedEventIDs), a.event())
-			},
-		},
-	},
-	"Organization": {
-		"state": {
-			need: func(v *loaders.Level, p any, _ args) {
-				if id := p.(*model.Organization).StateID; id != nil {
-					v.ByID(store.StateCollection, *id)
-				}
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Organization().State(ctx, p.(*model.Organization))
-			},
-		},
-		"alliances": {
-			need: func(v *loaders.Level, p any, _ args) {
-				v.ByID(store.AllianceCollection, p.(*model.Organization).AllianceIDs...)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Organization().Alliances(ctx, p.(*model.Organization))
-			},
-		},
-		"memberships": {
-			need: func(*loaders.Level, any, args) {},
-			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
-				return p.(*model.Organization).Memberships(), nil
-			},
-		},
-		"participations": {
-			need: func(*loaders.Level, any, args) {},
-			resolve: func(_ *Resolver, _ context.Context, p any, _ args) (any, error) {
-				return p.(*model.Organization).Participations(), nil
-			},
-		},
-		"partners": {
-			need: func(v *loaders.Level, p any, _ args) {
-				o := p.(*model.Organization)
-				v.ByRef(store.OrganizationsByPartner, o.ID)
-				v.ByID(store.OrganizationCollection, o.PartnerIDs...)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return partnersOf(ctx, p.(*model.Organization), a.org())
-			},
-		},
-		"events": {
-			need: func(v *loaders.Level, p any, a args) {
-				o := p.(*model.Organization)
-				v.ByID(store.EventCollection, eventIDsByRole(a.Role, o.OrganizedEventIDs, o.ParticipatedEventIDs)...)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return eventsByID(ctx, eventIDsByRole(a.Role, p.(*model.Organization).OrganizedEventIDs, p.(*model.Organization).ParticipatedEventIDs), a.event())
-			},
-		},
-		"hubs": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByHost, p.(*model.Organization).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return hubsVia(ctx, store.HubsByHost, p.(*model.Organization).ID, a.hub())
-			},
-		},
-	},
-	"Membership": {
-		"alliance": {
-			need: func(v *loaders.Level, p any, _ args) {
-				v.ByID(store.AllianceCollection, p.(*model.Membership).AllianceID)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Membership().Alliance(ctx, p.(*model.Membership))
-			},
-		},
-	},
-	"Participation": {
-		"event": {
-			need: func(v *loaders.Level, p any, _ args) {
-				v.ByID(store.EventCollection, p.(*model.Participation).EventID)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Participation().Event(ctx, p.(*model.Participation))
-			},
-		},
-	},
-	"State": {
-		"organizations": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.OrganizationsByState, p.(*model.State).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return organizationsVia(ctx, store.OrganizationsByState, p.(*model.State).ID, a.org())
-			},
-		},
-		"hubs": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByState, p.(*model.State).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return hubsVia(ctx, store.HubsByState, p.(*model.State).ID, a.hub())
-			},
-		},
-		"events": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.EventsByState, p.(*model.State).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return eventsVia(ctx, store.EventsByState, p.(*model.State).ID, a.event())
-			},
-		},
-	},
-	"Event": {
-		"state": {
-			need: func(v *loaders.Level, p any, _ args) {
-				if id := p.(*model.Event).StateID; id != nil {
-					v.ByID(store.StateCollection, *id)
-				}
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Event().State(ctx, p.(*model.Event))
-			},
-		},
-		"organizers": {
-			need: func(v *loaders.Level, p any, _ args) {
-				id := p.(*model.Event).ID
-				v.ByRef(store.OrganizationsByOrganizedEvent, id)
-				v.ByRef(store.AlliancesByOrganizedEvent, id)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return actorsVia(ctx, store.OrganizationsByOrganizedEvent, store.AlliancesByOrganizedEvent, p.(*model.Event).ID, a.page())
-			},
-		},
-		"participants": {
-			need: func(v *loaders.Level, p any, _ args) {
-				id := p.(*model.Event).ID
-				v.ByRef(store.OrganizationsByParticipatedEvent, id)
-				v.ByRef(store.AlliancesByParticipatedEvent, id)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return actorsVia(ctx, store.OrganizationsByParticipatedEvent, store.AlliancesByParticipatedEvent, p.(*model.Event).ID, a.page())
-			},
-		},
-		"hubs": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByRef(store.HubsByEvent, p.(*model.Event).ID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return hubsVia(ctx, store.HubsByEvent, p.(*model.Event).ID, a.hub())
-			},
-		},
-	},
-	"Hub": {
-		"state": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByID(store.StateCollection, p.(*model.Hub).StateID) },
-			resolve: func(r *Resolver, ctx context.Context, p any, _ args) (any, error) {
-				return r.Hub().State(ctx, p.(*model.Hub))
-			},
-		},
-		"hosts": {
-			need: func(v *loaders.Level, p any, _ args) {
-				v.ByID(store.OrganizationCollection, p.(*model.Hub).HostIDs...)
-			},
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return organizationsByID(ctx, p.(*model.Hub).HostIDs, a.org())
-			},
-		},
-		"events": {
-			need: func(v *loaders.Level, p any, _ args) { v.ByID(store.EventCollection, p.(*model.Hub).EventIDs...) },
-			resolve: func(r *Resolver, ctx context.Context, p any, a args) (any, error) {
-				return eventsByID(ctx, p.(*model.Hub).EventIDs, a.event())
-			},
-		},
-	},
 }

@@ -9,22 +9,21 @@ import (
 	"context"
 	"rootsgraph/graph/exec"
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // Organizations is the resolver for the organizations field.
 func (r *stateResolver) Organizations(ctx context.Context, obj *model.State, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	return organizationsVia(ctx, store.OrganizationsByState, obj.ID, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return stateOrganizations.resolve(ctx, obj, orgArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Hubs is the resolver for the hubs field.
 func (r *stateResolver) Hubs(ctx context.Context, obj *model.State, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
-	return hubsVia(ctx, store.HubsByState, obj.ID, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return stateHubs.resolve(ctx, obj, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // Events is the resolver for the events field.
 func (r *stateResolver) Events(ctx context.Context, obj *model.State, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
-	return eventsVia(ctx, store.EventsByState, obj.ID, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
+	return stateEvents.resolve(ctx, obj, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
 // State returns exec.StateResolver implementation.

@@ -2,27 +2,7 @@ package graph
 
 import (
 	"testing"
-
-	"github.com/99designs/gqlgen/client"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
-	"rootsgraph/graph/exec"
-	"rootsgraph/loaders"
-	"rootsgraph/store/storetest"
 )
-
-// newClient serves the schema over the bundled data in a real (embedded) database, as the
-// server does but without its HTTP layers, for gqlgen's test client.
-func newClient(t *testing.T) *client.Client {
-	t.Helper()
-	db := storetest.Seeded(t, 1)
-	r := &Resolver{Store: db.Store}
-	h := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r}))
-	h.AddTransport(transport.POST{})
-	h.Use(Prefetch{Resolver: r})
-	return client.New(loaders.Middleware(db.Store, loaders.DefaultWait, nil, h))
-}
 
 type source struct {
 	URL             *string
@@ -34,7 +14,7 @@ type source struct {
 // each membership with the date it was listed at and the pages that say so, each part in an
 // event with its role, the other spellings, and an alliance listed as a member of another.
 func TestMembershipsAndParticipations(t *testing.T) {
-	c := newClient(t)
+	c := newTestServer(t, 1).client
 	var resp struct {
 		Organization struct {
 			Name        string

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"slices"
 	"strings"
 	"sync"

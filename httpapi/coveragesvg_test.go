@@ -8,7 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"strings"
 	"testing"
 )
@@ -130,7 +130,7 @@ func TestCoverageSVG(t *testing.T) {
 		rec := httptest.NewRecorder()
 		s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/coverage.svg", nil))
 		path := filepath.Join("..", picture)
-		if *update {
+		if apitest.Updating() {
 			if err := os.WriteFile(path, rec.Body.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}

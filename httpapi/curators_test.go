@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/store"
 )
 

@@ -1,13 +1,15 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/model"
 	"slices"
 	"strconv"
@@ -34,7 +36,7 @@ func (g exportGraph) edgeKeys() []string {
 	out := []string{}
 	for k := range g.edges {
 		f := strings.Fields(k)
-		out = append(out, slug(f[0])+" "+slug(f[1])+" "+f[2])
+		out = append(out, apitest.Slug(f[0])+" "+apitest.Slug(f[1])+" "+f[2])
 	}
 	slices.Sort(out)
 	return out
@@ -358,8 +360,8 @@ func graphQLGraph(s *testServer, ids []string, args string) exportGraph {
 // diffGraphs reports every difference between got and want, node by node and edge by edge.
 func diffGraphs(t *testing.T, what string, got, want exportGraph) {
 	t.Helper()
-	wantList(t, what+": nodes", got.nodeIDs(), want.nodeIDs())
-	wantList(t, what+": edges", got.edgeKeys(), want.edgeKeys())
+	apitest.WantList(t, what+": nodes", got.nodeIDs(), want.nodeIDs())
+	apitest.WantList(t, what+": edges", got.edgeKeys(), want.edgeKeys())
 	for id, attrs := range want.nodes {
 		if g, ok := got.nodes[id]; ok && !maps.Equal(g, attrs) {
 			t.Errorf("%s: node %s: %v; want %v", what, id, g, attrs)
@@ -376,7 +378,7 @@ func diffGraphs(t *testing.T, what string, got, want exportGraph) {
 // with the default edge and node kinds and with via=, include= and filters.
 func TestExport(t *testing.T) {
 	s := newNetworkServer(t, 1)
-	withEvents := append(slices.Clone(netAllIDs), "event:march", "event:summit")
+	withEvents := append(slices.Clone(apitest.NetworkIDs), "event:march", "event:summit")
 	cases := []struct {
 		name        string
 		query       string
@@ -386,9 +388,9 @@ func TestExport(t *testing.T) {
 		nodes       []string // by slug, when ids is nil
 		edges       []string
 	}{
-		{name: "Default", ids: netAllIDs},
+		{name: "Default", ids: apitest.NetworkIDs},
 		{
-			name: "ViaMemberPartner", query: "via=MEMBER_OF,PARTNERS_WITH", ids: netAllIDs,
+			name: "ViaMemberPartner", query: "via=MEMBER_OF,PARTNERS_WITH", ids: apitest.NetworkIDs,
 			graphQLArgs: "via: [MEMBER_OF, PARTNERS_WITH]", measures: "via: [MEMBER_OF, PARTNERS_WITH]",
 		},
 		{
@@ -397,7 +399,7 @@ func TestExport(t *testing.T) {
 		},
 		{
 			// Lower case is accepted, as in the other endpoints.
-			name: "ViaHostsLowerCase", query: "via=hosts", ids: append(slices.Clone(netAllIDs), "hub:riverside"),
+			name: "ViaHostsLowerCase", query: "via=hosts", ids: append(slices.Clone(apitest.NetworkIDs), "hub:riverside"),
 			graphQLArgs: "via: [HOSTS]", measures: "via: [HOSTS]",
 		},
 		{
@@ -447,10 +449,10 @@ func TestExport(t *testing.T) {
 				}
 				var ids []string
 				for _, id := range got.nodeIDs() {
-					ids = append(ids, slug(id))
+					ids = append(ids, apitest.Slug(id))
 				}
-				wantList(t, f.name+": nodes", ids, c.nodes)
-				wantList(t, f.name+": edges", got.edgeKeys(), c.edges)
+				apitest.WantList(t, f.name+": nodes", ids, c.nodes)
+				apitest.WantList(t, f.name+": edges", got.edgeKeys(), c.edges)
 			}
 		})
 	}
@@ -460,7 +462,7 @@ func TestExport(t *testing.T) {
 		// The 15 edges of the picture at the top of network_test.go, and a few attributes.
 		for _, f := range exportFormats {
 			g := getExport(t, s.handler, f.name, "")
-			wantList(t, f.name+": edges", g.edgeKeys(), []string{
+			apitest.WantList(t, f.name+": edges", g.edgeKeys(), []string{
 				"alpha ash MEMBER_OF", "alpha hazel MEMBER_OF", "ash birch PARTNERS_WITH",
 				"beta dogwood MEMBER_OF", "beta elm MEMBER_OF", "beta fir MEMBER_OF",
 				"birch cedar PARTNERS_WITH", "birch elm CO_PARTICIPATED", "cedar dogwood PARTNERS_WITH",
@@ -554,5 +556,61 @@ func TestExportBundled(t *testing.T) {
 				diffGraphs(t, f.name+" against "+exportFormats[0].name, g, first)
 			}
 		})
+	}
+}
+
+// newNetworkServer serves the hand-made network (apitest/network.go), copies times over.
+func newNetworkServer(t *testing.T, copies int) *testServer {
+	t.Helper()
+	db := apitest.SeedNetwork(t, copies)
+	return &testServer{t: t, db: db, handler: New(slog.New(slog.DiscardHandler), db.Store, testOptions()), logs: &bytes.Buffer{}}
+}
+
+func (s *testServer) network(args string) apitest.NetAnswer {
+	return apitest.Network(s.t, s.mustQuery, args)
+}
+
+func (s *testServer) measures(args string) apitest.NetMeasures {
+	return apitest.Measures(s.t, s.mustQuery, args)
+}
+
+// TestMapsAndExportsHoldNoSample: asked for real data only (sample=false), the map layers and the
+// network exports of the bundled data hold no sample record, and the organizations' layer is not
+// empty (graph's TestRealDataOnly checks the same through the GraphQL queries).
+func TestMapsAndExportsHoldNoSample(t *testing.T) {
+	s := newTestServer(t, 1)
+	for _, path := range []string{"/organizations.geojson?sample=false", "/hubs.geojson?sample=false"} {
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		var fc struct {
+			Features []struct{ Properties map[string]any }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &fc); rec.Code != 200 || err != nil {
+			t.Fatalf("GET %s: %d %v", path, rec.Code, err)
+		}
+		for _, f := range fc.Features {
+			if f.Properties["sample"] != false {
+				t.Errorf("GET %s: %v is sample data", path, f.Properties["name"])
+			}
+		}
+		if strings.HasPrefix(path, "/organizations") && len(fc.Features) == 0 {
+			t.Errorf("GET %s: no real organization on the map", path)
+		}
+	}
+	for _, f := range exportFormats {
+		g := getExport(t, s.handler, f.name, "sample=false&include=ORGANIZATION,ALLIANCE,EVENT,HUB")
+		if len(g.nodes) == 0 {
+			t.Fatalf("%s: an empty network", f.name)
+		}
+		for id, attrs := range g.nodes {
+			if attrs["sample"] != "false" {
+				t.Errorf("%s: node %s is sample data", f.name, id)
+			}
+		}
+		for key, attrs := range g.edges {
+			if attrs["sample"] != "false" {
+				t.Errorf("%s: edge %s is sample data", f.name, key)
+			}
+		}
 	}
 }

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"rootsgraph/apitest"
 	"rootsgraph/embedded"
-	"rootsgraph/httpapi/apitest"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )
@@ -186,7 +186,7 @@ func faultServer(t *testing.T, s *store.Store, timeout time.Duration) (*httptest
 // faultSeed loads the bundled data set into s.
 func faultSeed(t *testing.T, s *store.Store) {
 	t.Helper()
-	if _, err := s.Seed(context.Background(), dashDocuments(t), storetest.Fixed); err != nil {
+	if _, err := s.Seed(context.Background(), storetest.Bundled(t, 1), storetest.Fixed); err != nil {
 		t.Fatal(err)
 	}
 }

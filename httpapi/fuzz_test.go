@@ -14,7 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/lexer"
 
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/store/storetest"
 )
 

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"rootsgraph/apitest"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ import (
 // click must answer, and answer something worth reading.
 func TestWelcomeQuery(t *testing.T) {
 	s := newTestServer(t, 1)
-	checkGolden(t, "welcome", s.mustQuery(welcomeQuery, nil))
+	apitest.CheckGolden(t, "welcome", s.mustQuery(welcomeQuery, nil))
 }
 
 // browser finds Chromium. Outside CI a machine without it skips the browser tests, loudly; in

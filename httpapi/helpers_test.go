@@ -3,23 +3,18 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/loaders"
 	"rootsgraph/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
-
-var update = flag.Bool("update", false, "rewrite the golden files with the current answers")
 
 // testServer is the real HTTP handler over a test's own seeded database.
 type testServer struct {
@@ -70,42 +65,6 @@ func (s *testServer) mustQuery(query string, variables map[string]any) json.RawM
 		s.t.Fatalf("query failed: status %d, errors %+v", resp.StatusCode, out.Errors)
 	}
 	return out.Data
-}
-
-// checkGolden compares got, canonicalised, with testdata/golden/name.json, or rewrites the file
-// with -update.
-func checkGolden(t *testing.T, name string, got any) {
-	t.Helper()
-	var raw []byte
-	switch g := got.(type) {
-	case json.RawMessage:
-		raw = g
-	default:
-		raw, _ = json.Marshal(g)
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatalf("answer is not JSON: %v", err)
-	}
-	canonical, _ := json.MarshalIndent(v, "", "  ")
-	canonical = append(canonical, '\n')
-	path := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, canonical, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(canonical, want) {
-		t.Errorf("answer differs from %s (run with -update to accept it)\ngot:\n%s", path, apitest.Truncate(canonical, 4000))
-	}
 }
 
 // testOptions are the server options of the development profile with the default limits, as

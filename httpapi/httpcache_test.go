@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/loaders"
 )
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )

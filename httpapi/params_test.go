@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"strings"
 	"testing"
 )

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"rootsgraph/apitest"
 	"rootsgraph/graph"
-	"rootsgraph/httpapi/apitest"
 	"rootsgraph/loaders"
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -666,7 +666,7 @@ var injectionStrings = []string{
 func TestInjectionStringsAreLiterals(t *testing.T) {
 	s := newTestServer(t, 1)
 	h := safetyServer(s.db, nil)
-	docs := dashDocuments(t)
+	docs := storetest.Bundled(t, 1)
 	// Each record's names: search finds an organization by its other names too.
 	var orgNames, nyOrgNames, hubNames, eventNames [][]string
 	for _, o := range docs.Organizations {

@@ -23,11 +23,11 @@ import (
 	"testing"
 	"time"
 
+	"rootsgraph/apitest"
 	"rootsgraph/bulk"
 	"rootsgraph/dataset"
 	"rootsgraph/embedded"
 	"rootsgraph/httpapi"
-	"rootsgraph/httpapi/apitest"
 	"rootsgraph/loaders"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"

@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"strings"
 	"sync"
 	"sync/atomic"

@@ -13,7 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"strings"
 	"sync"
 	"syscall"

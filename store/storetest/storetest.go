@@ -175,11 +175,10 @@ func New(t testing.TB) *DB {
 // Fixed is the time tests seed data at, so that timestamps in golden files do not change.
 var Fixed = time.Date(2017, 4, 28, 12, 0, 0, 0, time.UTC)
 
-// Seeded opens a test database holding the bundled data set scaled n times (1 is the data set as
-// shipped; see dataset.Set.Scale).
-func Seeded(t testing.TB, n int) *DB {
+// Bundled returns the documents of the bundled data set scaled n times (1 is the data set as
+// shipped), made at Fixed.
+func Bundled(t testing.TB, n int) store.Documents {
 	t.Helper()
-	db := New(t)
 	set, err := dataset.Read(dataset.Bundled())
 	if err != nil {
 		t.Fatalf("read bundled data set: %v", err)
@@ -191,6 +190,15 @@ func Seeded(t testing.TB, n int) *DB {
 	if err != nil {
 		t.Fatalf("bundled data set: %v", err)
 	}
+	return docs
+}
+
+// Seeded opens a test database holding the bundled data set scaled n times (1 is the data set as
+// shipped; see dataset.Set.Scale).
+func Seeded(t testing.TB, n int) *DB {
+	t.Helper()
+	db := New(t)
+	docs := Bundled(t, n)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if out, err := db.Seed(ctx, docs, Fixed); err != nil || out != store.Seeded {

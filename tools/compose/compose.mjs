@@ -7,7 +7,7 @@
 //
 // With no arguments it composes the SDL a running server publishes (ROOTS_URL, default
 // http://localhost:8080/graphql, through `_service { sdl }`) with the partner fixture
-// httpapi/testdata/federation/partner-subgraph.graphqls, and writes the supergraph SDL to stdout.
+// graph/testdata/federation/partner-subgraph.graphqls, and writes the supergraph SDL to stdout.
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,7 +32,7 @@ async function rootsSDL() {
 
 const others = files.length > 1
   ? files.slice(1)
-  : [join(here, "../../httpapi/testdata/federation/partner-subgraph.graphqls")];
+  : [join(here, "../../graph/testdata/federation/partner-subgraph.graphqls")];
 
 const services = [
   { name: "roots-graph", url: "http://roots-graph/graphql", typeDefs: parse(await rootsSDL()) },

@@ -1,4 +1,4 @@
-package httpapi
+package graph
 
 import (
 	"cmp"
@@ -16,8 +16,7 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
-	"rootsgraph/dataset"
-	"rootsgraph/httpapi/apitest"
+	"rootsgraph/apitest"
 	"rootsgraph/model"
 	"rootsgraph/store"
 	"rootsgraph/store/storetest"
@@ -286,7 +285,7 @@ func TestDashboardFilters(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s.t = t
 			data := s.mustQuery(c.query, c.variables)
-			checkGolden(t, "dashboard-"+c.golden, data)
+			apitest.CheckGolden(t, "dashboard-"+c.golden, data)
 			if c.path != nil {
 				if got := dashPageAt(t, data, c.path).TotalCount; got != c.total {
 					t.Errorf("%s.totalCount %d; want %d (counted in the data files)", strings.Join(c.path, "."), got, c.total)
@@ -323,7 +322,7 @@ func TestDashboardFilters(t *testing.T) {
 // from those that take at most dashMaxPages pages, and totalCount is asked on the first page
 // only: small pages are drawn for short lists.
 func TestDashboardPagingProperty(t *testing.T) {
-	docs := dashDocuments(t)
+	docs := storetest.Bundled(t, 1)
 	s := newTestServer(t, 1)
 	r := rand.New(rand.NewPCG(2017, 429))
 
@@ -450,20 +449,6 @@ func dashPageThrough(t *testing.T, s *testServer, query string, path []string, f
 	if len(backward) != wantPages {
 		t.Errorf("backward: %d pages; want %d", len(backward), wantPages)
 	}
-}
-
-// dashDocuments returns the bundled data set as the documents the test database is seeded with.
-func dashDocuments(t *testing.T) store.Documents {
-	t.Helper()
-	set, err := dataset.Read(dataset.Bundled())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, err := set.Documents(storetest.Fixed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return docs
 }
 
 // dashFold is a name as lists sort and search it, by the documented rule: accents removed, case
@@ -864,7 +849,7 @@ func TestDashboardBadInput(t *testing.T) {
 				allowed = s.db.Commands.Total()
 			}
 			s.db.Commands.Reset()
-			_, out := s.post(c.query, c.variables)
+			out := s.post(c.query, c.variables)
 			if got := s.db.Commands.Total(); got != allowed {
 				t.Errorf("%d database commands; want %d, what the lookups above the list cost (sent: %v)", got, allowed, s.db.Commands.Commands())
 			}
@@ -888,7 +873,7 @@ func TestDashboardBadInput(t *testing.T) {
 // gaps with golden files; checks the counts against the data files, counted here; and shows that
 // coverage costs a fixed number of database commands, the same on ten times the data.
 func TestCoverage(t *testing.T) {
-	docs := dashDocuments(t)
+	docs := storetest.Bundled(t, 1)
 	const fields = `key label organizations hubs events`
 	cases := []struct {
 		name      string
@@ -922,7 +907,7 @@ func TestCoverage(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s.t = t
 			data := s.mustQuery(fmt.Sprintf(query, c.selection), map[string]any{"d": c.dimension, "f": c.filter})
-			checkGolden(t, "coverage-"+c.golden, data)
+			apitest.CheckGolden(t, "coverage-"+c.golden, data)
 			var out struct{ Coverage []covBucket }
 			if err := json.Unmarshal(data, &out); err != nil {
 				t.Fatal(err)
@@ -1077,7 +1062,7 @@ func TestCoverage(t *testing.T) {
 			if err := json.Unmarshal(out.CoverageGaps, &gaps); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, "coverage-"+c.golden, map[string]any{"coverageGaps": out.CoverageGaps})
+			apitest.CheckGolden(t, "coverage-"+c.golden, map[string]any{"coverageGaps": out.CoverageGaps})
 			var want, got []string
 			for _, b := range out.Coverage {
 				if b.Organizations == 0 || b.Hubs == 0 {

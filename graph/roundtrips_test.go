@@ -1,9 +1,8 @@
-package httpapi
+package graph
 
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"maps"
 	"strings"
 	"testing"
@@ -147,7 +146,7 @@ func withoutSnapshots(t *testing.T, s *testServer) (*testServer, *storetest.Coun
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	db := *s.db
 	db.Store, db.Commands = st, counter
-	return &testServer{t: t, db: &db, handler: New(slog.New(slog.DiscardHandler), st, testOptions()), logs: &bytes.Buffer{}}, counter
+	return serve(t, &db, st), counter
 }
 
 // TestCommandCountWithReferenceData: with the states and alliances kept in memory, as the server
@@ -176,7 +175,7 @@ func referenceData(t *testing.T, noSnapshots bool, want map[string]int) {
 		t.Fatal(err)
 	}
 	defer s.Close(context.Background())
-	ts := &testServer{t: t, db: db, handler: New(slog.New(slog.DiscardHandler), s, testOptions()), logs: &bytes.Buffer{}}
+	ts := serve(t, db, s)
 	list, _ := queries.Named("list")
 
 	first := ts.mustQuery(list.Text, nil)
@@ -198,7 +197,7 @@ func referenceData(t *testing.T, noSnapshots bool, want map[string]int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, out := ts.postAs("Bearer "+key, `mutation { addOrganizer(event: "event:cop22-marrakech-2016", actor: "`+rttc+`") { id } }`, nil); len(out.Errors) > 0 {
+	if out := ts.postAs(key, `mutation { addOrganizer(event: "event:cop22-marrakech-2016", actor: "`+rttc+`") { id } }`, nil); len(out.Errors) > 0 {
 		t.Fatalf("addOrganizer: %+v", out.Errors)
 	}
 	if got := ts.mustQuery(organizers, nil); !bytes.Contains(got, []byte(rttc)) {

@@ -1,15 +1,19 @@
-// Package apitest holds what the tests of the HTTP API share, in httpapi and in the program that
-// serves it (server): the shape of a GraphQL answer, a request sent with a curator's key, a log
-// both sides can write, and the ids of bundled records the tests change.
+// Package apitest holds what the tests of the API share, in graph, httpapi and the program that
+// serves it (server): the shape of a GraphQL answer, golden answers (rewritten with -update), a
+// request sent with a curator's key, a log both sides can write, and the ids of bundled records
+// the tests change.
 package apitest
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -112,3 +116,44 @@ const (
 	Ironroot   = "organization:ironroot-youth-womens-leadership-circle-sample"
 	AbqHub     = "hub:albuquerque-resistance-hub-sample"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files with the current answers")
+
+// Updating says whether the run was asked (-update) to rewrite what its tests compare with.
+func Updating() bool { return *update }
+
+// CheckGolden compares got, canonicalised, with testdata/golden/name.json, or rewrites the file
+// with -update.
+func CheckGolden(t testing.TB, name string, got any) {
+	t.Helper()
+	var raw []byte
+	switch g := got.(type) {
+	case json.RawMessage:
+		raw = g
+	default:
+		raw, _ = json.Marshal(g)
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("answer is not JSON: %v", err)
+	}
+	canonical, _ := json.MarshalIndent(v, "", "  ")
+	canonical = append(canonical, '\n')
+	path := filepath.Join("testdata", "golden", name+".json")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, canonical, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run with -update to create it): %v", err)
+	}
+	if !bytes.Equal(canonical, want) {
+		t.Errorf("answer differs from %s (run with -update to accept it)\ngot:\n%s", path, Truncate(canonical, 4000))
+	}
+}

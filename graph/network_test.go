@@ -1,275 +1,54 @@
-package httpapi
+package graph
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"maps"
 	"math"
-	"slices"
+	"rootsgraph/apitest"
 	"strings"
 	"testing"
-
-	"rootsgraph/loaders"
-	"rootsgraph/model"
-	"rootsgraph/store"
-	"rootsgraph/store/storetest"
 )
 
-// This file tests the researcher queries network, path and networkMeasures over a hand-made
-// network small enough that every answer can be worked out on paper. The same data set serves the
-// export tests in export_test.go.
-//
-// The network as the default edge kinds see it (═ MEMBER_OF, ─ PARTNERS_WITH,
-// ┄ CO_PARTICIPATED; organizations are trees, alliances Greek letters, * marks sample data):
-//
-//	hazel* ══ alpha ══ ash ── birch ── cedar ── dogwood ══ beta ══ fir
-//	 ┆  ┆                       ┆                           ║      │
-//	 ┆  └┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄ elm ═══════════════════════╝      │
-//	 ┆                          │┆                                 │
-//	 └┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄ gum ──────────────────────────────┘
-//
-//	kapok ── larch        maple
-//
-// so a chain (ash–birch–cedar–dogwood), a cycle (beta–elm–gum–fir–beta, with elm–gum both
-// partners and co-participants), a disconnected pair (kapok–larch) and an isolated organization
-// (maple). 13 nodes and 15 edges: MEMBER_OF alpha–ash, alpha–hazel, beta–dogwood, beta–elm,
-// beta–fir; PARTNERS_WITH ash–birch, birch–cedar, cedar–dogwood, elm–gum, fir–gum, kapok–larch;
-// CO_PARTICIPATED birch–elm (march), elm–gum, elm–hazel, gum–hazel (summit).
-//
-// Each partnership is stated by one side only (ash lists birch, birch lists cedar, ...), except
-// elm–gum, which both list; the other side is found through the partnerIds index. Off the
-// default picture:
-//
-//	event march:  organized by cedar and alpha; birch and elm took part
-//	event summit: organized by beta; elm, gum, hazel and alpha took part
-//	hub riverside hosts dogwood and fir
-//
-// Every slug is unique across types, so the tests name nodes by slug ("ash" for
-// organization:ash, "alpha" for alliance:alpha). Ids sort alliance: < event: < hub: <
-// organization:, which decides every tie below.
-
-// netOrg is an organization of the hand-made network; the lists hold slugs.
-type netOrg struct {
-	slug, state                                  string
-	alliances, partners, organized, participated []string
-	communities                                  []model.Community
-	issues                                       []model.Issue
-	sample                                       bool
-}
-
-var netOrgs = []netOrg{
-	{slug: "ash", state: "NM", alliances: []string{"alpha"}, partners: []string{"birch"},
-		communities: []model.Community{model.CommunityIndigenous}, issues: []model.Issue{model.IssueClimateJustice}},
-	{slug: "birch", state: "NM", partners: []string{"cedar"}, participated: []string{"march"}},
-	{slug: "cedar", state: "NY", partners: []string{"dogwood"}, organized: []string{"march"}},
-	{slug: "dogwood", state: "NY", alliances: []string{"beta"}},
-	{slug: "elm", state: "TX", alliances: []string{"beta"}, partners: []string{"gum"}, participated: []string{"march", "summit"}},
-	{slug: "fir", state: "TX", alliances: []string{"beta"}},
-	{slug: "gum", partners: []string{"elm", "fir"}, participated: []string{"summit"}},
-	{slug: "hazel", state: "NM", alliances: []string{"alpha"}, participated: []string{"summit"}, sample: true},
-	{slug: "kapok", state: "CA", partners: []string{"larch"}},
-	{slug: "larch", state: "CA"},
-	{slug: "maple"},
-}
-
-// netAllIDs are the ids of the 13 nodes of the default network, sorted.
-var netAllIDs = []string{
-	"alliance:alpha", "alliance:beta",
-	"organization:ash", "organization:birch", "organization:cedar", "organization:dogwood",
-	"organization:elm", "organization:fir", "organization:gum", "organization:hazel",
-	"organization:kapok", "organization:larch", "organization:maple",
-}
-
-// netIDs returns the global ids of slugs, never nil (the store's lists are never null).
-func netIDs(id func(string) string, slugs []string, suffix string) []string {
-	out := []string{}
-	for _, s := range slugs {
-		out = append(out, id(s+suffix))
-	}
-	return out
-}
-
-// netSource is the one source of the record with the given slug.
-func netSource(slug string) []*model.Source {
-	return []*model.Source{{Title: slug + " source"}}
-}
-
-// netTitle is the display name a slug gets: "ash" → "Ash".
-func netTitle(slug string) string { return strings.ToUpper(slug[:1]) + slug[1:] }
-
-// networkDocuments returns the hand-made network with every organization there copies times:
-// copy 2 of ash is ash-2, a member of the same alliances, a partner of birch-2 and a participant
-// in the same events. Alliances, events and the hub are not copied.
-func networkDocuments(copies int) store.Documents {
-	now := storetest.Fixed
-	var d store.Documents
-	for _, s := range []struct{ code, name, country string }{
-		{"CA", "California", "US"}, {"NM", "New Mexico", "US"}, {"NY", "New York", "US"}, {"TX", "Texas", "US"},
-	} {
-		d.States = append(d.States, &model.State{
-			ID: model.StateID(s.code), Code: s.code, Slug: strings.ToLower(strings.ReplaceAll(s.name, " ", "-")),
-			Name: s.name, NameKey: model.NameKey(s.name), Country: s.country, Type: model.StateTypeState,
-			Region: "West", BBox: []float64{-1, -1, 1, 1}, Sources: []*model.Source{}, CreatedAt: now, UpdatedAt: now,
-		})
-	}
-	alliance := func(slug string, organized, participated []string) *model.Alliance {
-		name := netTitle(slug) + " Alliance"
-		return &model.Alliance{
-			ID: model.AllianceID(slug), Slug: slug, Name: name, NameKey: model.NameKey(name),
-			OrganizedEventIDs: netIDs(model.EventID, organized, ""), ParticipatedEventIDs: netIDs(model.EventID, participated, ""),
-			Sources: netSource(slug), CreatedAt: now, UpdatedAt: now,
-		}
-	}
-	d.Alliances = []*model.Alliance{
-		alliance("alpha", []string{"march"}, []string{"summit"}),
-		alliance("beta", []string{"summit"}, nil),
-	}
-	event := func(slug, state string, kind model.EventKind, date model.Date) *model.Event {
-		name := netTitle(slug)
-		e := &model.Event{
-			ID: model.EventID(slug), Slug: slug, Name: name, NameKey: model.NameKey(name), Kind: kind,
-			StartDate: date, EndDate: date, Place: name + " Square", Country: "US",
-			StateSort: model.StateSort(state, model.NameKey(name)), Sources: netSource(slug), CreatedAt: now, UpdatedAt: now,
-		}
-		if state != "" {
-			e.StateID = new(model.StateID(state))
-		}
-		return e
-	}
-	d.Events = []*model.Event{
-		event("march", "NY", model.EventKindMarch, "2017-04-29"),
-		event("summit", "", model.EventKindConference, "2018-06-01"),
-	}
-	d.Hubs = []*model.Hub{{
-		ID: model.HubID("riverside"), Slug: "riverside", Name: "Riverside Hub", NameKey: model.NameKey("Riverside Hub"),
-		Setting: model.HubSettingSmallTown, City: "Riverside", StateID: model.StateID("NM"), Country: "US", Region: "West",
-		StateSort: model.StateSort("NM", model.NameKey("Riverside Hub")), Lat: 35, Lng: -106,
-		Activities: []model.HubActivity{model.HubActivityRapidResponse}, HostIDs: netIDs(model.OrganizationID, []string{"dogwood", "fir"}, ""),
-		EventIDs: []string{}, AllianceIDs: []string{model.AllianceID("beta")}, Communities: []model.Community{}, Issues: []model.Issue{},
-		Sources: netSource("riverside"), CreatedAt: now, UpdatedAt: now,
-	}}
-	for c := 1; c <= copies; c++ {
-		suffix, nameSuffix := "", ""
-		if c > 1 {
-			suffix, nameSuffix = fmt.Sprintf("-%d", c), fmt.Sprintf(" %d", c)
-		}
-		for _, o := range netOrgs {
-			slug, name := o.slug+suffix, netTitle(o.slug)+nameSuffix
-			doc := &model.Organization{
-				ID: model.OrganizationID(slug), Slug: slug, Name: name, NameKey: model.NameKey(name),
-				Kind: model.OrganizationKindMember, StateSort: model.StateSort(o.state, model.NameKey(name)),
-				AllianceIDs: netIDs(model.AllianceID, o.alliances, ""), PartnerIDs: netIDs(model.OrganizationID, o.partners, suffix),
-				OrganizedEventIDs: netIDs(model.EventID, o.organized, ""), ParticipatedEventIDs: netIDs(model.EventID, o.participated, ""),
-				Communities: append([]model.Community{}, o.communities...), Issues: append([]model.Issue{}, o.issues...),
-				Generations: []model.Generation{}, Sources: netSource(slug), Sample: o.sample, CreatedAt: now, UpdatedAt: now,
-			}
-			if o.state != "" {
-				doc.StateID, doc.Country = new(model.StateID(o.state)), new("US")
-			}
-			d.Organizations = append(d.Organizations, doc)
-		}
-	}
-	return d
-}
+// This file tests the researcher queries network, path and networkMeasures over the hand-made
+// network of apitest/network.go, small enough that every answer can be worked out on paper (its
+// picture is there).
 
 // newNetworkServer serves the hand-made network with every organization there copies times.
 func newNetworkServer(t *testing.T, copies int) *testServer {
 	t.Helper()
-	db := storetest.New(t)
-	if out, err := db.Seed(t.Context(), networkDocuments(copies), storetest.Fixed); err != nil || out != store.Seeded {
-		t.Fatalf("seed the network data set: %v, %v", out, err)
-	}
-	db.Commands.Reset()
-	srv := New(slog.New(slog.DiscardHandler), db.Store, Options{LoaderWait: loaders.DefaultWait, Introspection: true})
-	return &testServer{t: t, db: db, handler: srv, logs: &bytes.Buffer{}}
+	db := apitest.SeedNetwork(t, copies)
+	return serve(t, db, db.Store)
 }
 
-// netNode and netEdge are a NetworkNode and a NetworkEdge as the tests ask for them.
-type netNode struct {
-	ID          string   `json:"id"`
-	Kind        string   `json:"kind"`
-	Name        string   `json:"name"`
-	Depth       *int     `json:"depth"`
-	State       *string  `json:"state"`
-	Country     *string  `json:"country"`
-	Alliances   []string `json:"alliances"`
-	Communities []string `json:"communities"`
-	Issues      []string `json:"issues"`
-	Sample      bool     `json:"sample"`
+func (s *testServer) network(args string) apitest.NetAnswer {
+	return apitest.Network(s.t, s.mustQuery, args)
 }
 
-type netEdge struct {
-	Source  string `json:"source"`
-	Target  string `json:"target"`
-	Kind    string `json:"kind"`
-	Sample  bool   `json:"sample"`
-	Sources []struct {
-		Title string `json:"title"`
-	} `json:"sources"`
-	Events []string `json:"events"`
-}
-
-type netAnswer struct {
-	Truncated bool      `json:"truncated"`
-	Nodes     []netNode `json:"nodes"`
-	Edges     []netEdge `json:"edges"`
-}
-
-const (
-	netNodeFields = `id kind name depth state country alliances communities issues sample`
-	netEdgeFields = `source target kind sample sources { title } events`
-)
-
-// network runs network(args) and returns its answer.
-func (s *testServer) network(args string) netAnswer {
-	s.t.Helper()
-	raw := s.mustQuery(fmt.Sprintf(`{ network(%s) { truncated nodes { %s } edges { %s } } }`, args, netNodeFields, netEdgeFields), nil)
-	var data struct{ Network netAnswer }
-	if err := json.Unmarshal(raw, &data); err != nil {
-		s.t.Fatalf("decode network: %v", err)
-	}
-	return data.Network
-}
-
-// slug is a node's slug: "organization:ash" → "ash".
-func slug(id string) string {
-	_, rest, _ := model.SplitID(id)
-	return rest
+func (s *testServer) measures(args string) apitest.NetMeasures {
+	return apitest.Measures(s.t, s.mustQuery, args)
 }
 
 // nodeDepths lists nodes as "slug:depth", in answer order.
-func nodeDepths(nodes []netNode) []string {
+func nodeDepths(nodes []apitest.NetNode) []string {
 	out := []string{}
 	for _, n := range nodes {
 		if n.Depth == nil {
-			out = append(out, slug(n.ID)+":null")
+			out = append(out, apitest.Slug(n.ID)+":null")
 		} else {
-			out = append(out, fmt.Sprintf("%s:%d", slug(n.ID), *n.Depth))
+			out = append(out, fmt.Sprintf("%s:%d", apitest.Slug(n.ID), *n.Depth))
 		}
 	}
 	return out
 }
 
 // edgeTriples lists edges as "source target KIND" by slug, in answer order.
-func edgeTriples(edges []netEdge) []string {
+func edgeTriples(edges []apitest.NetEdge) []string {
 	out := []string{}
 	for _, e := range edges {
-		out = append(out, slug(e.Source)+" "+slug(e.Target)+" "+e.Kind)
+		out = append(out, apitest.Slug(e.Source)+" "+apitest.Slug(e.Target)+" "+e.Kind)
 	}
 	return out
-}
-
-// wantList compares two lists, order included.
-func wantList(t *testing.T, what string, got, want []string) {
-	t.Helper()
-	if want == nil {
-		want = []string{}
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
-	}
 }
 
 // wantBadInput runs a query that must fail with BAD_USER_INPUT before any database command.
@@ -277,7 +56,7 @@ func wantBadInput(t *testing.T, s *testServer, query string) {
 	t.Helper()
 	s.t = t
 	s.db.Commands.Reset()
-	_, out := s.post(query, nil)
+	out := s.post(query, nil)
 	if len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 		t.Errorf("errors %+v; want one with code BAD_USER_INPUT", out.Errors)
 	}
@@ -475,8 +254,8 @@ func TestNetworkNeighbourhood(t *testing.T) {
 				args += fmt.Sprintf(", limit: %d", c.limit)
 			}
 			got := s.network(args)
-			wantList(t, "nodes", nodeDepths(got.Nodes), c.nodes)
-			wantList(t, "edges", edgeTriples(got.Edges), c.edges)
+			apitest.WantList(t, "nodes", nodeDepths(got.Nodes), c.nodes)
+			apitest.WantList(t, "edges", edgeTriples(got.Edges), c.edges)
 			if got.Truncated != c.truncated {
 				t.Errorf("truncated %v; want %v", got.Truncated, c.truncated)
 			}
@@ -527,7 +306,7 @@ func TestNetworkNodesAndEdgeProvenance(t *testing.T) {
 			lines = append(lines, fmt.Sprintf("%s %s %q state=%s country=%s alliances=%v communities=%v issues=%v sample=%v",
 				n.ID, n.Kind, n.Name, str(n.State), str(n.Country), n.Alliances, n.Communities, n.Issues, n.Sample))
 		}
-		wantList(t, "nodes", lines, []string{
+		apitest.WantList(t, "nodes", lines, []string{
 			`alliance:beta ALLIANCE "Beta Alliance" state=null country=null alliances=[] communities=[] issues=[] sample=false`,
 			`event:march EVENT "March" state=NY country=US alliances=[] communities=[] issues=[] sample=false`,
 			`event:summit EVENT "Summit" state=null country=US alliances=[] communities=[] issues=[] sample=false`,
@@ -542,20 +321,20 @@ func TestNetworkNodesAndEdgeProvenance(t *testing.T) {
 		s.t = t
 		// elm at depth 1: its alliance, its partner, and its co-participants in both events.
 		got := s.network(`from: ["organization:elm"]`)
-		wantList(t, "nodes", nodeDepths(got.Nodes), []string{"beta:1", "birch:1", "elm:0", "gum:1", "hazel:1"})
+		apitest.WantList(t, "nodes", nodeDepths(got.Nodes), []string{"beta:1", "birch:1", "elm:0", "gum:1", "hazel:1"})
 		var lines []string
 		for _, e := range got.Edges {
 			var titles []string
 			for _, src := range e.Sources {
 				titles = append(titles, src.Title)
 			}
-			line := fmt.Sprintf("%s %s %s sample=%v sources=%q", slug(e.Source), slug(e.Target), e.Kind, e.Sample, titles)
+			line := fmt.Sprintf("%s %s %s sample=%v sources=%q", apitest.Slug(e.Source), apitest.Slug(e.Target), e.Kind, e.Sample, titles)
 			if e.Kind == "CO_PARTICIPATED" {
 				line += fmt.Sprintf(" events=%q", e.Events) // the others': see EventsOnlyOnCoParticipation
 			}
 			lines = append(lines, line)
 		}
-		wantList(t, "edges", lines, []string{
+		apitest.WantList(t, "edges", lines, []string{
 			`beta elm MEMBER_OF sample=false sources=["elm source"]`,
 			`birch elm CO_PARTICIPATED sample=false sources=["birch source" "elm source"] events=["event:march"]`,
 			`elm gum CO_PARTICIPATED sample=false sources=["elm source" "gum source"] events=["event:summit"]`,
@@ -572,7 +351,7 @@ func TestNetworkNodesAndEdgeProvenance(t *testing.T) {
 		for _, e := range s.network(`from: ["organization:elm"]`).Edges {
 			if e.Kind != "CO_PARTICIPATED" && len(e.Events) > 0 {
 				t.Errorf("edge %s–%s %s: events %q; want [] (only CO_PARTICIPATED edges name events)",
-					slug(e.Source), slug(e.Target), e.Kind, e.Events)
+					apitest.Slug(e.Source), apitest.Slug(e.Target), e.Kind, e.Events)
 			}
 		}
 	})
@@ -582,10 +361,10 @@ func TestNetworkNodesAndEdgeProvenance(t *testing.T) {
 		got := s.network(`from: ["hub:riverside", "event:march"], depth: 1, via: [HOSTS, ORGANIZED]`)
 		var lines []string
 		for _, e := range got.Edges {
-			lines = append(lines, fmt.Sprintf("%s %s %s %s", slug(e.Source), slug(e.Target), e.Kind, e.Sources[0].Title))
+			lines = append(lines, fmt.Sprintf("%s %s %s %s", apitest.Slug(e.Source), apitest.Slug(e.Target), e.Kind, e.Sources[0].Title))
 		}
 		// HOSTS is stated by the hub; ORGANIZED by the organizer.
-		wantList(t, "edges", lines, []string{
+		apitest.WantList(t, "edges", lines, []string{
 			"alpha march ORGANIZED alpha source", "march cedar ORGANIZED cedar source",
 			"riverside dogwood HOSTS riverside source", "riverside fir HOSTS riverside source",
 		})
@@ -675,43 +454,13 @@ func TestNetworkCommandCount(t *testing.T) {
 	}
 }
 
-// netMeasures is a networkMeasures answer.
-type netMeasures struct {
-	NodeCount  int `json:"nodeCount"`
-	EdgeCount  int `json:"edgeCount"`
-	Components []struct {
-		Size  int      `json:"size"`
-		Nodes []string `json:"nodes"`
-	} `json:"components"`
-	Nodes []struct {
-		Node        netNode `json:"node"`
-		Degree      int     `json:"degree"`
-		Betweenness float64 `json:"betweenness"`
-		Component   int     `json:"component"`
-	} `json:"nodes"`
-}
-
-func (s *testServer) measures(args string) netMeasures {
-	s.t.Helper()
-	q := `{ networkMeasures%s { nodeCount edgeCount components { size nodes } nodes { node { id kind depth } degree betweenness component } } }`
-	if args != "" {
-		args = "(" + args + ")"
-	}
-	raw := s.mustQuery(fmt.Sprintf(q, args), nil)
-	var data struct{ NetworkMeasures netMeasures }
-	if err := json.Unmarshal(raw, &data); err != nil {
-		s.t.Fatalf("decode networkMeasures: %v", err)
-	}
-	return data.NetworkMeasures
-}
-
 // componentLists lists components as "size:slug,slug,...".
-func componentLists(m netMeasures) []string {
+func componentLists(m apitest.NetMeasures) []string {
 	out := []string{}
 	for _, c := range m.Components {
 		var slugs []string
 		for _, id := range c.Nodes {
-			slugs = append(slugs, slug(id))
+			slugs = append(slugs, apitest.Slug(id))
 		}
 		if len(c.Nodes) != c.Size {
 			slugs = append(slugs, fmt.Sprintf("(size says %d)", c.Size))
@@ -786,7 +535,7 @@ func TestMeasures(t *testing.T) {
 		if m.NodeCount != 13 || m.EdgeCount != 6 {
 			t.Errorf("nodeCount %d, edgeCount %d; want 13, 6", m.NodeCount, m.EdgeCount)
 		}
-		wantList(t, "components", componentLists(m), []string{
+		apitest.WantList(t, "components", componentLists(m), []string{
 			"4:ash,birch,cedar,dogwood", "3:elm,fir,gum", "2:kapok,larch",
 			"1:alpha", "1:beta", "1:hazel", "1:maple",
 		})
@@ -795,10 +544,10 @@ func TestMeasures(t *testing.T) {
 			if n.Node.Depth != nil {
 				t.Errorf("%s: depth %d; want null in measures", n.Node.ID, *n.Node.Depth)
 			}
-			got = append(got, fmt.Sprintf("%s degree=%d b=%.6f component=%d", slug(n.Node.ID), n.Degree, n.Betweenness, n.Component))
+			got = append(got, fmt.Sprintf("%s degree=%d b=%.6f component=%d", apitest.Slug(n.Node.ID), n.Degree, n.Betweenness, n.Component))
 		}
 		// By betweenness, highest first; ties in id order.
-		wantList(t, "nodes", got, []string{
+		apitest.WantList(t, "nodes", got, []string{
 			fmt.Sprintf("birch degree=2 b=%.6f component=0", 2.0/66),
 			fmt.Sprintf("cedar degree=2 b=%.6f component=0", 2.0/66),
 			fmt.Sprintf("gum degree=2 b=%.6f component=1", 1.0/66),
@@ -822,9 +571,9 @@ func TestMeasures(t *testing.T) {
 		s.t = t
 		var got []string
 		for _, n := range s.measures(`via: [PARTNERS_WITH], top: 2`).Nodes {
-			got = append(got, slug(n.Node.ID))
+			got = append(got, apitest.Slug(n.Node.ID))
 		}
-		wantList(t, "top 2", got, []string{"birch", "cedar"})
+		apitest.WantList(t, "top 2", got, []string{"birch", "cedar"})
 		if m := s.measures(`via: [PARTNERS_WITH], top: 0`); len(m.Nodes) != 0 || m.NodeCount != 13 {
 			t.Errorf("top 0: %d nodes listed, nodeCount %d; want 0, 13", len(m.Nodes), m.NodeCount)
 		}
@@ -837,14 +586,14 @@ func TestMeasures(t *testing.T) {
 		if m.NodeCount != 12 || m.EdgeCount != 6 {
 			t.Errorf("nodeCount %d, edgeCount %d; want 12, 6", m.NodeCount, m.EdgeCount)
 		}
-		wantList(t, "components", componentLists(m), []string{
+		apitest.WantList(t, "components", componentLists(m), []string{
 			"4:ash,birch,cedar,dogwood", "3:elm,fir,gum", "2:kapok,larch", "1:alpha", "1:beta", "1:maple",
 		})
 		var got []string
 		for _, n := range m.Nodes {
-			got = append(got, fmt.Sprintf("%s b=%.6f", slug(n.Node.ID), n.Betweenness))
+			got = append(got, fmt.Sprintf("%s b=%.6f", apitest.Slug(n.Node.ID), n.Betweenness))
 		}
-		wantList(t, "nodes", got, []string{
+		apitest.WantList(t, "nodes", got, []string{
 			fmt.Sprintf("birch b=%.6f", 2.0/55), fmt.Sprintf("cedar b=%.6f", 2.0/55), fmt.Sprintf("gum b=%.6f", 1.0/55),
 		})
 	})
@@ -862,12 +611,12 @@ func TestMeasures(t *testing.T) {
 		if m.NodeCount != 13 || m.EdgeCount != 15 {
 			t.Errorf("nodeCount %d, edgeCount %d; want 13, 15", m.NodeCount, m.EdgeCount)
 		}
-		wantList(t, "components", componentLists(m), []string{
+		apitest.WantList(t, "components", componentLists(m), []string{
 			"10:alpha,beta,ash,birch,cedar,dogwood,elm,fir,gum,hazel", "2:kapok,larch", "1:maple",
 		})
 		var slugs []string
-		for _, id := range netAllIDs {
-			slugs = append(slugs, slug(id))
+		for _, id := range apitest.NetworkIDs {
+			slugs = append(slugs, apitest.Slug(id))
 		}
 		want := bruteBetweenness(slugs, defaultEdges)
 		wantDegree := map[string]int{
@@ -878,7 +627,7 @@ func TestMeasures(t *testing.T) {
 			t.Fatalf("%d nodes listed; want 13", len(m.Nodes))
 		}
 		for i, n := range m.Nodes {
-			id := slug(n.Node.ID)
+			id := apitest.Slug(n.Node.ID)
 			if n.Degree != wantDegree[id] {
 				t.Errorf("%s: degree %d; want %d", id, n.Degree, wantDegree[id])
 			}
@@ -886,11 +635,11 @@ func TestMeasures(t *testing.T) {
 				t.Errorf("%s: betweenness %v; want %v", id, n.Betweenness, want[id])
 			}
 			if i > 0 && n.Betweenness > m.Nodes[i-1].Betweenness {
-				t.Errorf("%s listed after %s with a higher betweenness", id, slug(m.Nodes[i-1].Node.ID))
+				t.Errorf("%s listed after %s with a higher betweenness", id, apitest.Slug(m.Nodes[i-1].Node.ID))
 			}
 		}
 		// elm is the bridge between the chain's far end and the cycle: the highest.
-		if id := slug(m.Nodes[0].Node.ID); id != "elm" {
+		if id := apitest.Slug(m.Nodes[0].Node.ID); id != "elm" {
 			t.Errorf("highest betweenness: %s; want elm", id)
 		}
 	})
@@ -902,7 +651,7 @@ func TestMeasures(t *testing.T) {
 		if m.NodeCount != 12 || m.EdgeCount != 12 {
 			t.Errorf("nodeCount %d, edgeCount %d; want 12, 12", m.NodeCount, m.EdgeCount)
 		}
-		wantList(t, "components", componentLists(m), []string{
+		apitest.WantList(t, "components", componentLists(m), []string{
 			"9:alpha,beta,ash,birch,cedar,dogwood,elm,fir,gum", "2:kapok,larch", "1:maple",
 		})
 	})
@@ -914,7 +663,7 @@ func TestMeasures(t *testing.T) {
 		if m.NodeCount != 5 || m.EdgeCount != 3 {
 			t.Errorf("nodeCount %d, edgeCount %d; want 5, 3", m.NodeCount, m.EdgeCount)
 		}
-		wantList(t, "components", componentLists(m), []string{"4:beta,dogwood,elm,fir", "1:alpha"})
+		apitest.WantList(t, "components", componentLists(m), []string{"4:beta,dogwood,elm,fir", "1:alpha"})
 	})
 
 	t.Run("EveryKind", func(t *testing.T) {
@@ -928,7 +677,7 @@ func TestMeasures(t *testing.T) {
 		for _, c := range m.Components {
 			sizes = append(sizes, fmt.Sprint(c.Size))
 		}
-		wantList(t, "component sizes", sizes, []string{"13", "2", "1"})
+		apitest.WantList(t, "component sizes", sizes, []string{"13", "2", "1"})
 	})
 
 	for _, c := range []struct{ name, args string }{
@@ -944,9 +693,9 @@ func TestMeasures(t *testing.T) {
 
 // netPath is a path answer; null when there is none.
 type netPath struct {
-	Length int       `json:"length"`
-	Nodes  []netNode `json:"nodes"`
-	Edges  []netEdge `json:"edges"`
+	Length int               `json:"length"`
+	Nodes  []apitest.NetNode `json:"nodes"`
+	Edges  []apitest.NetEdge `json:"edges"`
 }
 
 // TestPath checks path(): the length, the nodes in order (each with its position as depth) and
@@ -1051,7 +800,7 @@ func TestPath(t *testing.T) {
 			if c.args != "" {
 				args += ", " + c.args
 			}
-			raw := s.mustQuery(fmt.Sprintf(`{ path(%s) { length nodes { %s } edges { %s } } }`, args, netNodeFields, netEdgeFields), nil)
+			raw := s.mustQuery(fmt.Sprintf(`{ path(%s) { length nodes { %s } edges { %s } } }`, args, apitest.NetNodeFields, apitest.NetEdgeFields), nil)
 			var data struct{ Path *netPath }
 			if err := json.Unmarshal(raw, &data); err != nil {
 				t.Fatalf("decode path: %v", err)
@@ -1070,8 +819,8 @@ func TestPath(t *testing.T) {
 			for i, n := range c.nodes {
 				want = append(want, fmt.Sprintf("%s:%d", n, i))
 			}
-			wantList(t, "nodes", nodeDepths(p.Nodes), want)
-			wantList(t, "edges", edgeTriples(p.Edges), c.edges)
+			apitest.WantList(t, "nodes", nodeDepths(p.Nodes), want)
+			apitest.WantList(t, "edges", edgeTriples(p.Edges), c.edges)
 			if p.Length != len(c.nodes)-1 {
 				t.Errorf("length %d; want %d", p.Length, len(c.nodes)-1)
 			}
@@ -1085,7 +834,7 @@ func TestPath(t *testing.T) {
 
 	t.Run("EdgeProvenance", func(t *testing.T) {
 		s.t = t
-		raw := s.mustQuery(`{ path(from: "organization:hazel", to: "organization:gum") { length edges { `+netEdgeFields+` } } }`, nil)
+		raw := s.mustQuery(`{ path(from: "organization:hazel", to: "organization:gum") { length edges { `+apitest.NetEdgeFields+` } } }`, nil)
 		var data struct{ Path netPath }
 		if err := json.Unmarshal(raw, &data); err != nil {
 			t.Fatalf("decode path: %v", err)
@@ -1094,7 +843,7 @@ func TestPath(t *testing.T) {
 			t.Fatalf("%d edges; want 1", len(data.Path.Edges))
 		}
 		e := data.Path.Edges[0]
-		got := fmt.Sprintf("%s %s %s sample=%v sources=%s,%s events=%q", slug(e.Source), slug(e.Target), e.Kind, e.Sample,
+		got := fmt.Sprintf("%s %s %s sample=%v sources=%s,%s events=%q", apitest.Slug(e.Source), apitest.Slug(e.Target), e.Kind, e.Sample,
 			e.Sources[0].Title, e.Sources[len(e.Sources)-1].Title, e.Events)
 		if want := `gum hazel CO_PARTICIPATED sample=true sources=gum source,hazel source events=["event:summit"]`; got != want {
 			t.Errorf("edge %s; want %s", got, want)

@@ -26,6 +26,11 @@ func (r *hubResolver) Events(ctx context.Context, obj *model.Hub, filter *model.
 	return hubEvents.resolve(ctx, obj, eventArgs{filter, orderBy, pageArgs{first, after, last, before}})
 }
 
+// Alliances is the resolver for the alliances field.
+func (r *hubResolver) Alliances(ctx context.Context, obj *model.Hub) ([]*model.Alliance, error) {
+	return hubAlliances.resolve(ctx, obj, noArgs{})
+}
+
 // Hub returns exec.HubResolver implementation.
 func (r *Resolver) Hub() exec.HubResolver { return &hubResolver{r} }
 

@@ -151,6 +151,22 @@ func eventsListed[P any](ids func(P, *model.EventRole) []string) link[P, roleEve
 	}
 }
 
+// alliancesListed is the alliances whose ids the parent lists, by name (those found: a dangling
+// id names none).
+func alliancesListed[P any](ids func(P) []string) link[P, noArgs, []*model.Alliance] {
+	return link[P, noArgs, []*model.Alliance]{
+		need: func(lv *loaders.Level, p P, _ noArgs) { lv.ByID(store.AllianceCollection, ids(p)...) },
+		resolve: func(ctx context.Context, p P, _ noArgs) ([]*model.Alliance, error) {
+			alliances, err := loaders.For(ctx).Alliances.LoadFound(ctx, ids(p))
+			if err != nil {
+				return nil, err
+			}
+			store.SortByKey(alliances, docKey[model.Alliance](byName), byName)
+			return alliances, nil
+		},
+	}
+}
+
 // stateLink is a record's state, when it has one.
 func stateLink[P any](id func(P) *string) link[P, noArgs, *model.State] {
 	return link[P, noArgs, *model.State]{
@@ -215,19 +231,8 @@ var (
 var (
 	organizationState = declare("Organization", "state",
 		stateLink(func(o *model.Organization) *string { return o.StateID }))
-	organizationAlliances = declare("Organization", "alliances", link[*model.Organization, noArgs, []*model.Alliance]{
-		need: func(lv *loaders.Level, o *model.Organization, _ noArgs) {
-			lv.ByID(store.AllianceCollection, o.AllianceIDs...)
-		},
-		resolve: func(ctx context.Context, o *model.Organization, _ noArgs) ([]*model.Alliance, error) {
-			alliances, err := loaders.For(ctx).Alliances.LoadFound(ctx, o.AllianceIDs)
-			if err != nil {
-				return nil, err
-			}
-			store.SortByKey(alliances, docKey[model.Alliance](byName), byName)
-			return alliances, nil
-		},
-	})
+	organizationAlliances = declare("Organization", "alliances",
+		alliancesListed(func(o *model.Organization) []string { return o.AllianceIDs }))
 	organizationPartners = declare("Organization", "partners", link[*model.Organization, orgArgs, *model.OrganizationConnection]{
 		need: func(lv *loaders.Level, o *model.Organization, _ orgArgs) {
 			lv.ByRef(store.OrganizationsByPartner, o.ID)
@@ -310,6 +315,9 @@ var (
 			return organizationsByID(ctx, h.HostIDs, a)
 		},
 	})
+	// A hub's alliances are its hosts', copied onto it whenever a host changes (model.Hub).
+	hubAlliances = declare("Hub", "alliances",
+		alliancesListed(func(h *model.Hub) []string { return h.AllianceIDs }))
 	hubEvents = declare("Hub", "events", link[*model.Hub, eventArgs, *model.EventConnection]{
 		need: func(lv *loaders.Level, h *model.Hub, _ eventArgs) { lv.ByID(store.EventCollection, h.EventIDs...) },
 		resolve: func(ctx context.Context, h *model.Hub, a eventArgs) (*model.EventConnection, error) {

@@ -102,6 +102,18 @@ func TestCommandCount(t *testing.T) {
 			snapWant: map[string]int{"find": 8},
 			snapWhy:  `organizations, alliances, events and hubs, each read whole once`,
 		},
+		{
+			name: "HubsAlliancesAndHosts",
+			query: `{ hubs(first: 100) { edges { node { name
+			  alliances { name }
+			  hosts { edges { node { name alliances { acronym } } } }
+			} } } }`,
+			want: map[string]int{"find": 3},
+			why: `hubs (1 page); level 1: alliances by _id, organizations by _id (the hosts); level 2:
+			nothing, a hub's alliances are its hosts', read at level 1`,
+			snapWant: map[string]int{"find": 6},
+			snapWhy:  `hubs, alliances and organizations, each read whole once`,
+		},
 	}
 	for _, scale := range []int{1, 10} {
 		s := newTestServer(t, scale)

@@ -171,6 +171,7 @@ type ComplexityRoot struct {
 
 	Hub struct {
 		Activities func(childComplexity int) int
+		Alliances  func(childComplexity int) int
 		Archived   func(childComplexity int) int
 		ArchivedAt func(childComplexity int) int
 		City       func(childComplexity int) int
@@ -436,6 +437,7 @@ type HubResolver interface {
 
 	Hosts(ctx context.Context, obj *model.Hub, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
 	Events(ctx context.Context, obj *model.Hub, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
+	Alliances(ctx context.Context, obj *model.Hub) ([]*model.Alliance, error)
 }
 type MembershipResolver interface {
 	Alliance(ctx context.Context, obj *model.Membership) (*model.Alliance, error)
@@ -1073,6 +1075,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hub.Activities(childComplexity), true
+	case "Hub.alliances":
+		if e.ComplexityRoot.Hub.Alliances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hub.Alliances(childComplexity), true
 	case "Hub.archived":
 		if e.ComplexityRoot.Hub.Archived == nil {
 			break
@@ -2743,6 +2751,8 @@ type Hub implements Node @key(fields: "id") {
   hosts(filter: OrganizationFilter, orderBy: OrganizationOrder, first: Int, after: String, last: Int, before: String): OrganizationConnection!
   "Events it mobilized for, by start date."
   events(filter: EventFilter, orderBy: EventOrder, first: Int, after: String, last: Int, before: String): EventConnection!
+  "The alliances its host organizations are members of, by name (those the ` + "`" + `alliances` + "`" + ` filter matches)."
+  alliances: [Alliance!]!
   sources: [Source!]!
   sample: Boolean!
   "How many times the record was written (from 1). An update names the version it read and fails with CONFLICT when the record has moved on."
@@ -3786,6 +3796,8 @@ func (ec *executionContext) childFields_Hub(ctx context.Context, field graphql.C
 		return ec.fieldContext_Hub_hosts(ctx, field)
 	case "events":
 		return ec.fieldContext_Hub_events(ctx, field)
+	case "alliances":
+		return ec.fieldContext_Hub_alliances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Hub_sources(ctx, field)
 	case "sample":
@@ -8747,6 +8759,38 @@ func (ec *executionContext) fieldContext_Hub_events(ctx context.Context, field g
 	if fc.Args, err = ec.field_Hub_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Hub_alliances(ctx context.Context, field graphql.CollectedField, obj *model.Hub) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hub_alliances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Hub().Alliances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚕᚖrootsgraphᚋmodelᚐAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hub_alliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Hub",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17606,6 +17650,12 @@ func (ec *executionContext) _Hub(ctx context.Context, sel ast.SelectionSet, obj 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Hub_events(ctx, field, obj)
+				})
+		case "alliances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Hub_alliances(ctx, field, obj)
 				})
 		case "sources":
 			out.Values[i] = ec._Hub_sources(ctx, field, obj)

@@ -30,10 +30,11 @@ var dimensions = map[model.CoverageDimension]dimension{
 	model.CoverageDimensionIssue:     {orgField: "issues", hubField: "issues", list: true},
 }
 
-// coverage counts organizations, hubs and events per value of a dimension, in the database: one
-// aggregate per measure, plus one read of the dimension's domain (states or alliances) where it
-// comes from the data. Every value of the domain gets a bucket, zeros included.
-func (r *Resolver) coverage(ctx context.Context, dim model.CoverageDimension, filter *model.CoverageFilter) ([]*model.CoverageBucket, error) {
+// CoverageBuckets counts organizations, hubs and events per value of a dimension (Query.coverage
+// and the coverage map), in the database: one aggregate per measure, plus one read of the
+// dimension's domain (states or alliances) where it comes from the data. Every value of the
+// domain gets a bucket, zeros included.
+func (r *Resolver) CoverageBuckets(ctx context.Context, dim model.CoverageDimension, filter *model.CoverageFilter) ([]*model.CoverageBucket, error) {
 	orgF, hubF, eventF, eventsApply, err := coverageFilters(filter)
 	if err != nil {
 		return nil, err

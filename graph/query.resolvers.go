@@ -147,7 +147,7 @@ func (r *queryResolver) Hubs(ctx context.Context, filter *model.HubFilter, order
 
 // Coverage is the resolver for the coverage field.
 func (r *queryResolver) Coverage(ctx context.Context, dimension model.CoverageDimension, filter *model.CoverageFilter) ([]*model.CoverageBucket, error) {
-	return r.coverage(ctx, dimension, filter)
+	return r.CoverageBuckets(ctx, dimension, filter)
 }
 
 // CoverageGaps is the resolver for the coverageGaps field.

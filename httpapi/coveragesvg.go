@@ -49,7 +49,7 @@ func handleCoverageSVG(resolver *graph.Resolver, logger *slog.Logger) http.Handl
 			apierr.Write(w, apierr.BadUserInput, err.Error())
 			return
 		}
-		buckets, err := resolver.Query().Coverage(r.Context(), model.CoverageDimensionState, filter)
+		buckets, err := resolver.CoverageBuckets(r.Context(), model.CoverageDimensionState, filter)
 		if writeResolverError(w, r, logger, err) {
 			return
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,15 +23,7 @@ import (
 // TestRunDrainDelay shows shutdown behind a load balancer: once the signal comes, /readyz answers
 // 503 while queries are still answered, for --drain-delay, and then the server stops.
 func TestRunDrainDelay(t *testing.T) {
-	env := map[string]string{
-		"ROOTS_ADDR":     "127.0.0.1:0",
-		"ROOTS_DATA_DIR": t.TempDir(),
-		"ROOTS_DATABASE": "drain_" + rand.Text()[:12],
-		"MONGODB_URI":    os.Getenv("MONGODB_URI"),
-	}
-	if uri := env["MONGODB_URI"]; uri != "" {
-		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
-	}
+	env := runEnv(t, "drain", nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// Long enough for two requests on a busy machine; the test waits for events, not times.
@@ -67,17 +58,10 @@ const faultDeepQuery = `{ alliances { edges { node { name members(first: 5) { ed
 // SIGTERM part-way: run returns nil within the grace period, every request that got an answer got
 // the whole answer, and requests after the shutdown fail to connect.
 func TestSIGTERMUnderLoad(t *testing.T) {
-	env := map[string]string{
-		"ROOTS_ADDR":               "127.0.0.1:0",
-		"ROOTS_DATA_DIR":           t.TempDir(),
-		"ROOTS_DATABASE":           "sigterm_" + rand.Text()[:12],
-		"MONGODB_URI":              os.Getenv("MONGODB_URI"),
+	env := runEnv(t, "sigterm", map[string]string{
 		"ROOTS_SHUTDOWN_GRACE":     "10s",
 		"ROOTS_RESPONSE_CACHE_TTL": "0", // every request does its database work
-	}
-	if uri := env["MONGODB_URI"]; uri != "" {
-		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
-	}
+	})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	addr, logs, done := started(t, ctx, env)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,6 +24,23 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
+
+// runEnv is the environment of a program that a test runs: any free port, a data folder and a
+// database of its own (dropped after the test on a MONGODB_URI deployment), and extra.
+func runEnv(t *testing.T, name string, extra map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{
+		"ROOTS_ADDR":     "127.0.0.1:0",
+		"ROOTS_DATA_DIR": t.TempDir(),
+		"ROOTS_DATABASE": name + "_" + rand.Text()[:12],
+		"MONGODB_URI":    os.Getenv("MONGODB_URI"),
+	}
+	maps.Copy(env, extra)
+	if uri := env["MONGODB_URI"]; uri != "" {
+		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
+	}
+	return env
+}
 
 // started runs the program as main would, with env as its environment, and returns the address it
 // listens on once /healthz answers, and a channel that delivers run's result.
@@ -60,15 +78,7 @@ func started(t *testing.T, ctx context.Context, env map[string]string, args ...s
 // for /healthz, queries it over HTTP, and stops it with SIGTERM; a second start on the same data
 // finds the data already there and changes nothing.
 func TestRun(t *testing.T) {
-	env := map[string]string{
-		"ROOTS_ADDR":     "127.0.0.1:0",
-		"ROOTS_DATA_DIR": t.TempDir(),
-		"ROOTS_DATABASE": "run_" + rand.Text()[:12],
-		"MONGODB_URI":    os.Getenv("MONGODB_URI"),
-	}
-	if uri := env["MONGODB_URI"]; uri != "" {
-		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
-	}
+	env := runEnv(t, "run", nil)
 
 	for i, wantData := range []string{"seeded", "already seeded"} {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
@@ -270,11 +280,7 @@ func TestRunRefusesABusyPortFirst(t *testing.T) {
 // the address and no GraphiQL link that would answer 404; in development the link answers.
 func TestRunProductionNamesNoGraphiQL(t *testing.T) {
 	for _, profile := range []string{"production", "development"} {
-		env := map[string]string{"ROOTS_ADDR": "127.0.0.1:0", "ROOTS_DATA_DIR": t.TempDir(), "ROOTS_PROFILE": profile,
-			"ROOTS_DATABASE": "run_" + rand.Text()[:12], "MONGODB_URI": os.Getenv("MONGODB_URI")}
-		if uri := env["MONGODB_URI"]; uri != "" {
-			t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
-		}
+		env := runEnv(t, "run", map[string]string{"ROOTS_PROFILE": profile})
 		ctx, cancel := context.WithCancel(context.Background())
 		_, logs, done := started(t, ctx, env)
 		link, named := logs.LogLine("serving")["graphiql"].(string)
@@ -312,15 +318,7 @@ func TestRunExportsTraces(t *testing.T) {
 		w.Header().Set("Content-Type", "application/x-protobuf")
 	}))
 	defer collector.Close()
-	env := map[string]string{
-		"ROOTS_ADDR":     "127.0.0.1:0",
-		"ROOTS_DATA_DIR": t.TempDir(),
-		"ROOTS_DATABASE": "trace_" + rand.Text()[:12],
-		"MONGODB_URI":    os.Getenv("MONGODB_URI"),
-	}
-	if uri := env["MONGODB_URI"]; uri != "" {
-		t.Cleanup(func() { dropDatabase(t, uri, env["ROOTS_DATABASE"]) })
-	}
+	env := runEnv(t, "trace", nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	addr, logs, done := started(t, ctx, env, "--otlp-endpoint", collector.URL)

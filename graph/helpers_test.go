@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -47,54 +49,80 @@ func newTestServer(t *testing.T, n int) *testServer {
 // configuration).
 func serve(t *testing.T, db *storetest.DB, s *store.Store) *testServer {
 	logs := &bytes.Buffer{}
-	r := &Resolver{Store: s}
+	r := &Resolver{Store: s, RequestID: testRequestID}
 	h := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r}))
 	h.AddTransport(transport.POST{})
 	h.Use(extension.Introspection{}) // as the development profile serves it; _service needs it too
 	h.Use(RepresentationChecks{})
 	h.Use(Prefetch{Resolver: r})
 	h.Use(WritesReadTheDatabase{})
-	h.SetErrorPresenter(ErrorPresenter(slog.New(slog.NewJSONHandler(logs, nil)), func(context.Context) string { return "" }))
+	h.SetErrorPresenter(ErrorPresenter(slog.New(slog.NewJSONHandler(logs, nil)), testRequestID))
 	endpoint := loaders.Middleware(s, loaders.DefaultWait, nil, answered(h))
 	return &testServer{t: t, db: db, store: s, handler: endpoint, client: client.New(endpoint), logs: logs}
 }
 
-// answered lets gqlgen's test client read the answer to a request that failed validation, which
-// gqlgen's transport sends with status 422 and the client reads only under 400 (httpapi decides
-// the statuses that clients see: withSpecStatus); every other status is left as it is.
+type testRequestKey struct{}
+
+var testRequests atomic.Int64
+
+// testRequestID is the id of a test's request, as httpapi gives each request one.
+func testRequestID(ctx context.Context) string {
+	id, _ := ctx.Value(testRequestKey{}).(string)
+	return id
+}
+
+type capturedKey struct{}
+
+// answered gives each request an id, keeps what it answered for post (which reads the answer as
+// sent, its fields in the query's order), and lets gqlgen's test client read the answer to a
+// request that failed validation, which gqlgen's transport sends with status 422 and the client
+// reads only under 400 (httpapi decides the statuses that clients see: withSpecStatus); every
+// other status is left as it is.
 func answered(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(unprocessableOK{w}, r)
+		ctx := context.WithValue(r.Context(), testRequestKey{}, fmt.Sprintf("graph-test-%d", testRequests.Add(1)))
+		cw := answerWriter{ResponseWriter: w}
+		cw.body, _ = ctx.Value(capturedKey{}).(*bytes.Buffer)
+		h.ServeHTTP(cw, r.WithContext(ctx))
 	})
 }
 
-type unprocessableOK struct{ http.ResponseWriter }
+type answerWriter struct {
+	http.ResponseWriter
+	body *bytes.Buffer // nil: not kept
+}
 
-func (w unprocessableOK) WriteHeader(status int) {
+func (w answerWriter) WriteHeader(status int) {
 	if status == http.StatusUnprocessableEntity {
 		status = http.StatusOK
 	}
 	w.ResponseWriter.WriteHeader(status)
 }
 
-// post sends a GraphQL request and returns the answer, data kept raw.
+func (w answerWriter) Write(b []byte) (int, error) {
+	if w.body != nil {
+		w.body.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// post sends a GraphQL request through gqlgen's test client and returns the answer as sent, data
+// kept raw.
 func (s *testServer) post(query string, variables map[string]any, opts ...client.Option) apitest.Response {
 	s.t.Helper()
 	for name, v := range variables {
 		opts = append(opts, client.Var(name, v))
 	}
-	r, err := s.client.RawPost(query, opts...)
-	if err != nil {
+	sent := &bytes.Buffer{}
+	opts = append(opts, func(r *client.Request) {
+		r.HTTP = r.HTTP.WithContext(context.WithValue(r.HTTP.Context(), capturedKey{}, sent))
+	})
+	if _, err := s.client.RawPost(query, opts...); err != nil {
 		s.t.Fatalf("post: %v", err)
 	}
 	var out apitest.Response
-	if out.Data, err = json.Marshal(r.Data); err != nil {
-		s.t.Fatal(err)
-	}
-	if len(r.Errors) > 0 {
-		if err := json.Unmarshal(r.Errors, &out.Errors); err != nil {
-			s.t.Fatalf("errors are not GraphQL errors (%v): %s", err, r.Errors)
-		}
+	if err := json.Unmarshal(sent.Bytes(), &out); err != nil {
+		s.t.Fatalf("the answer is not a GraphQL response (%v): %s", err, sent)
 	}
 	return out
 }
@@ -124,3 +152,26 @@ func (s *testServer) mustQuery(query string, variables map[string]any) json.RawM
 	}
 	return out.Data
 }
+
+// keys makes one key of each role and one revoked key in the test's database.
+func (s *testServer) keys() apitest.Keys { return apitest.MakeKeys(s.t, s.store) }
+
+// mustWrite runs a mutation with a key that must succeed, and decodes its data into out.
+func (s *testServer) mustWrite(key, query string, variables map[string]any, out any) {
+	s.t.Helper()
+	r := s.postAs(key, query, variables)
+	if len(r.Errors) > 0 {
+		s.t.Fatalf("mutation failed: errors %+v", r.Errors)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
+// version reads a record's version.
+func (s *testServer) version(id string) int { return apitest.Version(s.t, s.mustQuery, id) }
+
+// writes returns the writes the database received since the last Reset.
+func (s *testServer) writes() []string { return apitest.Writes(s.db.Commands) }

@@ -17,28 +17,7 @@ import (
 )
 
 // keys makes one key of each role and one revoked key in the test's database.
-type testKeys struct{ curator, admin, revoked string }
-
-func (s *testServer) keys() testKeys {
-	s.t.Helper()
-	ctx := s.t.Context()
-	var k testKeys
-	var err error
-	if k.curator, _, err = s.db.CreateKey(ctx, "Curator Carla", store.RoleCurator, time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	if k.admin, _, err = s.db.CreateKey(ctx, "Admin Ana", store.RoleAdmin, time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	var revoked *store.APIKey
-	if k.revoked, revoked, err = s.db.CreateKey(ctx, "Former Fran", store.RoleAdmin, time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	if _, err := s.db.RevokeKey(ctx, revoked.ID, time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	return k
-}
+func (s *testServer) keys() apitest.Keys { return apitest.MakeKeys(s.t, s.db.Store) }
 
 // postAs sends a GraphQL request with an Authorization header (none when empty).
 func (s *testServer) postAs(authorization, query string, variables map[string]any) (*http.Response, apitest.Response) {
@@ -52,46 +31,14 @@ func (s *testServer) postAs(authorization, query string, variables map[string]an
 	return s.do(req)
 }
 
-// mustWrite runs a mutation that must succeed and decodes its data into out.
-func (s *testServer) mustWrite(key, query string, variables map[string]any, out any) {
-	s.t.Helper()
-	resp, r := s.postAs("Bearer "+key, query, variables)
-	if resp.StatusCode != http.StatusOK || len(r.Errors) > 0 {
-		s.t.Fatalf("mutation failed: status %d, errors %+v", resp.StatusCode, r.Errors)
-	}
-	if out != nil {
-		if err := json.Unmarshal(r.Data, out); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-}
-
 // version reads a record's version.
-func (s *testServer) version(id string) int {
-	s.t.Helper()
-	var d struct {
-		Node struct{ Version int } `json:"node"`
-	}
-	data := s.mustQuery(`query($id: ID!) { node(id: $id) {
-		... on Organization { version } ... on Event { version } ... on Hub { version } ... on Alliance { version } } }`,
-		map[string]any{"id": id})
-	if err := json.Unmarshal(data, &d); err != nil {
-		s.t.Fatal(err)
-	}
-	return d.Node.Version
-}
+func (s *testServer) version(id string) int { return apitest.Version(s.t, s.mustQuery, id) }
 
 // writes returns the writes the database received since the last Reset.
-func (s *testServer) writes() []string {
-	var out []string
-	for _, c := range s.db.Commands.Commands() {
-		name, _, _ := strings.Cut(c, " ")
-		if slices.Contains([]string{"insert", "update", "delete", "findAndModify"}, name) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (s *testServer) writes() []string { return apitest.Writes(s.db.Commands) }
+
+// ids returns the ids of every node a query's answer lists, at any depth.
+func (s *testServer) ids(query string) []string { return apitest.IDs(s.t, s.mustQuery, query) }
 
 const (
 	// rttc organizes no event in the bundled data: adding it as COP22's organizer writes.
@@ -207,11 +154,11 @@ func TestAuthMatrix(t *testing.T) {
 		role         string // "" for callers who are not authenticated
 	}{
 		{"NoKey", "", ""},
-		{"NotBearer", "Basic " + k.admin, ""},
+		{"NotBearer", "Basic " + k.Admin, ""},
 		{"UnknownKey", "Bearer rg_0000000000000000_" + strings.Repeat("ab", 32), ""},
-		{"RevokedKey", "Bearer " + k.revoked, ""},
-		{"Curator", "Bearer " + k.curator, store.RoleCurator},
-		{"Admin", "Bearer " + k.admin, store.RoleAdmin},
+		{"RevokedKey", "Bearer " + k.Revoked, ""},
+		{"Curator", "Bearer " + k.Curator, store.RoleCurator},
+		{"Admin", "Bearer " + k.Admin, store.RoleAdmin},
 	}
 	for _, c := range callers {
 		for _, m := range mutationCases {
@@ -243,7 +190,7 @@ func TestAuthMatrix(t *testing.T) {
 					t.Errorf("a refused mutation wrote: %v", w)
 				}
 				for _, e := range r.Errors {
-					for _, key := range []string{k.admin, k.curator, k.revoked} {
+					for _, key := range []string{k.Admin, k.Curator, k.Revoked} {
 						if strings.Contains(e.Message, key) {
 							t.Errorf("the error message shows the key: %s", e.Message)
 						}
@@ -252,108 +199,10 @@ func TestAuthMatrix(t *testing.T) {
 			})
 		}
 	}
-	for _, key := range []string{k.admin, k.curator, k.revoked} {
+	for _, key := range []string{k.Admin, k.Curator, k.Revoked} {
 		if strings.Contains(s.logs.String(), key) {
 			t.Errorf("the logs show a key")
 		}
-	}
-}
-
-// TestValidationNamesEachField sends a new organization with several bad fields and expects one
-// BAD_USER_INPUT error per field, naming it, and no write.
-func TestValidationNamesEachField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t, 1)
-	k := s.keys()
-	cases := []struct {
-		name   string
-		query  string
-		in     map[string]any
-		fields []string
-	}{
-		{"Organization", `mutation($in: CreateOrganizationInput!) { createOrganization(input: $in) { id } }`,
-			map[string]any{"slug": "Not A Slug", "name": "", "kind": "MEMBER", "partnerRole": "COLLABORATES",
-				"website": "ftp://example.org", "state": "ZZ", "lat": 95.0, "lng": -106.0,
-				"alliances": []string{"alliance:no-such-alliance", "organization:not-an-alliance"},
-				"partners":  []string{"organization:nobody"}, "sources": []map[string]any{}},
-			[]string{"input.alliances", "input.alliances", "input.slug", "input.name", "input.partnerRole", "input.website",
-				"input.lat", "input.state", "input.partners", "input.sources"}},
-		{"OrganizationSlugTaken", `mutation($in: CreateOrganizationInput!) { createOrganization(input: $in) { id } }`,
-			map[string]any{"slug": "the-ruckus-society", "name": "Another Ruckus", "kind": "MEMBER", "sources": apitest.Sources()},
-			[]string{"input.slug"}},
-		{"OrganizationOutsideItsState", `mutation($in: CreateOrganizationInput!) { createOrganization(input: $in) { id } }`,
-			map[string]any{"slug": "out-of-place", "name": "Out of Place", "kind": "MEMBER", "state": "NM",
-				"lat": 40.71, "lng": -74.0, "sources": apitest.Sources()},
-			[]string{"input.lat"}},
-		{"Event", `mutation($in: CreateEventInput!) { createEvent(input: $in) { id } }`,
-			map[string]any{"slug": "cop22-marrakech-2016", "name": strings.Repeat("x", 201), "kind": "MARCH", "startDate": "2018-05-02",
-				"endDate": "2018-05-01", "place": "", "state": "NM", "country": "CA", "sources": apitest.Sources()},
-			[]string{"input.slug", "input.name", "input.place", "input.endDate", "input.country"}},
-		{"Hub", `mutation($in: CreateHubInput!) { createHub(input: $in) { id } }`,
-			map[string]any{"slug": "new-hub", "name": "New Hub", "setting": "SMALL_TOWN", "city": "", "state": "NM",
-				"lat": 35.0, "lng": -190.0, "activities": []string{}, "hosts": []string{}, "events": []string{"event:nope"},
-				"sources": apitest.Sources()},
-			[]string{"input.city", "input.lng", "input.activities", "input.hosts", "input.events"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s.db.Commands.Reset()
-			_, r := s.postAs("Bearer "+k.curator, c.query, map[string]any{"in": c.in})
-			var fields []string
-			for _, e := range r.Errors {
-				if e.Extensions["code"] != "BAD_USER_INPUT" {
-					t.Errorf("code %v; want BAD_USER_INPUT: %s", e.Extensions["code"], e.Message)
-				}
-				f, _ := e.Extensions["field"].(string)
-				if !strings.HasPrefix(e.Message, f+": ") {
-					t.Errorf("message %q does not start with its field %q", e.Message, f)
-				}
-				fields = append(fields, f)
-			}
-			slices.Sort(fields)
-			want := slices.Sorted(slices.Values(c.fields))
-			if !slices.Equal(fields, want) {
-				t.Errorf("fields %v; want %v\nerrors: %+v", fields, want, r.Errors)
-			}
-			if w := s.writes(); len(w) > 0 {
-				t.Errorf("an invalid change wrote: %v", w)
-			}
-		})
-	}
-}
-
-// TestStaleVersionConflicts updates a record, then sends another update naming the version from
-// before: CONFLICT, and the record keeps the first update.
-func TestStaleVersionConflicts(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t, 1)
-	k := s.keys()
-	v := s.version(apitest.OrgA)
-	const update = `mutation($v: Int!, $city: String) { updateOrganization(id: "` + apitest.OrgA + `", version: $v, input: {city: $city}) { version city } }`
-	var first struct {
-		UpdateOrganization struct {
-			Version int
-			City    string
-		}
-	}
-	s.mustWrite(k.curator, update, map[string]any{"v": v, "city": "Oakland"}, &first)
-	if first.UpdateOrganization.Version != v+1 || first.UpdateOrganization.City != "Oakland" {
-		t.Fatalf("after the first update: %+v; want version %d, city Oakland", first, v+1)
-	}
-	s.db.Commands.Reset()
-	_, r := s.postAs("Bearer "+k.curator, update, map[string]any{"v": v, "city": "Berkeley"})
-	if got := apitest.Codes(r); !slices.Equal(got, []string{"CONFLICT"}) {
-		t.Fatalf("codes %v; want [CONFLICT]: %+v", got, r.Errors)
-	}
-	if !strings.Contains(r.Errors[0].Message, fmt.Sprintf("version %d, not %d", v+1, v)) {
-		t.Errorf("message %q does not say which version the record is at", r.Errors[0].Message)
-	}
-	if w := s.writes(); len(w) > 0 {
-		t.Errorf("a stale update wrote: %v", w)
-	}
-	data := s.mustQuery(`{ organization(id: "`+apitest.OrgA+`") { city version } }`, nil)
-	if want := fmt.Sprintf(`{"organization":{"city":"Oakland","version":%d}}`, v+1); string(data) != want {
-		t.Errorf("record %s; want %s", data, want)
 	}
 }
 
@@ -386,7 +235,7 @@ func concurrentUpdates(t *testing.T, instances int) {
 	for i := range n {
 		wg.Go(func() {
 			city := fmt.Sprintf("City %02d", i)
-			r := apitest.Send(t, handlers[i%len(handlers)], k.curator,
+			r := apitest.Send(t, handlers[i%len(handlers)], k.Curator,
 				`mutation($v: Int!, $city: String) { updateOrganization(id: "`+apitest.OrgA+`", version: $v, input: {city: $city}) { version } }`,
 				map[string]any{"v": v, "city": city})
 			results[i] = result{city: city, ok: len(r.Errors) == 0, codes: apitest.Codes(r)}

@@ -125,7 +125,7 @@ func TestConcurrentEdgeChanges(t *testing.T) {
 					for range changesEach {
 						c := next()
 						if c.vars != nil { // a host's communities: read its version, then update from it
-							r := apitest.Send(t, h, k.curator, c.query, c.vars)
+							r := apitest.Send(t, h, k.Curator, c.query, c.vars)
 							var d struct {
 								Node struct{ Version int } `json:"node"`
 							}
@@ -133,7 +133,7 @@ func TestConcurrentEdgeChanges(t *testing.T) {
 							c = call{`mutation($id: ID!, $v: Int!, $c: [Community!]) { updateOrganization(id: $id, version: $v, input: {communities: $c}) { id } }`,
 								map[string]any{"id": c.vars["id"], "v": d.Node.Version, "c": communities[rand.IntN(len(communities))]}, false}
 						}
-						r := apitest.Send(t, h, k.curator, c.query, c.vars)
+						r := apitest.Send(t, h, k.Curator, c.query, c.vars)
 						codes := apitest.Codes(r)
 						switch {
 						case c.read:
@@ -187,12 +187,12 @@ func TestConcurrentEdgeChanges(t *testing.T) {
 				`mutation { addParticipant(event: "event:may-day-2017", actor: "` + apitest.Ironroot + `", role: HOST, sources: [{title: "Last page", url: "https://example.org/last"}]) { id } }`,
 				`mutation { removeParticipant(event: "event:may-day-2017", actor: "` + apitest.Ironroot + `") { id } }`,
 			} {
-				if r := apitest.Send(t, handlers[0], k.curator, q, nil); len(r.Errors) > 0 {
+				if r := apitest.Send(t, handlers[0], k.Curator, q, nil); len(r.Errors) > 0 {
 					t.Fatalf("%s: %+v", q, r.Errors)
 				}
 			}
 			v := s.version(apitest.Embergrove)
-			if r := apitest.Send(t, handlers[len(handlers)-1], k.curator, `mutation($v: Int!) { updateOrganization(id: "`+apitest.Embergrove+`", version: $v, input: {communities: [ASIAN]}) { id } }`,
+			if r := apitest.Send(t, handlers[len(handlers)-1], k.Curator, `mutation($v: Int!) { updateOrganization(id: "`+apitest.Embergrove+`", version: $v, input: {communities: [ASIAN]}) { id } }`,
 				map[string]any{"v": v}); len(r.Errors) > 0 {
 				t.Fatalf("update communities: %+v", r.Errors)
 			}

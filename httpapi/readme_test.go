@@ -123,13 +123,13 @@ func TestReadmeExamples(t *testing.T) {
 		t.Fatalf("found %d examples; the READMEs show more: is the parser right?", len(examples))
 	}
 	s := newTestServer(t, 1)
-	key := s.keys().curator
+	key := s.keys().Curator
 	for _, e := range examples {
 		t.Run(fmt.Sprintf("%s:%d", e.file, e.line), func(t *testing.T) {
 			srv := s
 			if strings.HasPrefix(e.query, "mutation") {
 				srv = newTestServer(t, 1) // a change must not move the other examples' answers
-				key = srv.keys().curator
+				key = srv.keys().Curator
 			}
 			_, r := srv.postAs("Bearer "+key, e.query, nil)
 			if len(r.Errors) > 0 {

@@ -1,4 +1,4 @@
-package httpapi
+package graph
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 // bring it back (a curator who adds it again names no source yet, so the record's stand for it).
 func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 	s := newTestServer(t, 1)
-	key := s.keys().curator
+	key := s.keys().Curator
 	const org = "organization:cooperation-jackson"
 	const cop21 = "event:cop21-paris-2015"
 	read := func() string {
@@ -32,7 +32,7 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 		`mutation { addMembership(organization: "` + org + `", alliance: "` + apitest.CJA + `") { id } }`,
 		`mutation { addParticipant(event: "` + cop21 + `", actor: "` + org + `") { id } }`,
 	} {
-		if _, out := s.postAs("Bearer "+key, m, nil); len(out.Errors) > 0 {
+		if out := s.postAs(key, m, nil); len(out.Errors) > 0 {
 			t.Fatalf("%s: %+v", m, out.Errors)
 		}
 	}
@@ -50,7 +50,7 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 	}
 	// An update that lists the alliances without one drops that one's sources too.
 	update := fmt.Sprintf(`mutation { updateOrganization(id: "%s", version: %d, input: {alliances: ["%s"]}) { id } }`, org, s.version(org), apitest.CJA)
-	if _, out := s.postAs("Bearer "+key, update, nil); len(out.Errors) > 0 {
+	if out := s.postAs(key, update, nil); len(out.Errors) > 0 {
 		t.Fatalf("%s: %+v", update, out.Errors)
 	}
 	if got := read(); strings.Contains(got, "cooperationjackson.org/home") || strings.Contains(got, "right-to-the-city") {
@@ -63,7 +63,7 @@ func TestRemovingAnEdgeRemovesItsSources(t *testing.T) {
 // sources, and a wrong source is refused field by field with nothing written.
 func TestCuratorCitesAnEdge(t *testing.T) {
 	s := newTestServer(t, 1)
-	key := s.keys().curator
+	key := s.keys().Curator
 	const org = "organization:center-for-story-based-strategy"
 	const rttc = "alliance:right-to-the-city-alliance"
 	const caravan = "event:peoples-caravan-2016"
@@ -75,7 +75,7 @@ func TestCuratorCitesAnEdge(t *testing.T) {
 	}
 	mutate := func(m string) apitest.Response {
 		t.Helper()
-		_, out := s.postAs("Bearer "+key, m, nil)
+		out := s.postAs(key, m, nil)
 		return out
 	}
 	mustMutate := func(m string) {

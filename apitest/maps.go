@@ -92,9 +92,9 @@ var mapStatePlaces = []struct {
 }
 
 // MapDocuments returns the hand-made data set.
-func MapDocuments() store.Documents {
+func MapDocuments() model.Documents {
 	now := storetest.Fixed
-	var d store.Documents
+	var d model.Documents
 	regions := map[string]struct{ country, region string }{}
 	for _, s := range mapStatePlaces {
 		regions[s.code] = struct{ country, region string }{s.country, s.region}

@@ -100,9 +100,9 @@ func netTitle(slug string) string { return strings.ToUpper(slug[:1]) + slug[1:] 
 // in the same events. Alliances, events and the hub are not copied.
 // NetworkDocuments is the hand-made network with every organization there copies times (the
 // copies partner among themselves only).
-func NetworkDocuments(copies int) store.Documents {
+func NetworkDocuments(copies int) model.Documents {
 	now := storetest.Fixed
-	var d store.Documents
+	var d model.Documents
 	for _, s := range []struct{ code, name, country string }{
 		{"CA", "California", "US"}, {"NM", "New Mexico", "US"}, {"NY", "New York", "US"}, {"TX", "Texas", "US"},
 	} {

@@ -119,7 +119,7 @@ func Import(ctx context.Context, s *store.Store, f *dataset.File, opts Options) 
 // merge returns the data set the database would hold after the import: its records, with the
 // file's in place of those with the same slug, and without the removed ones (and every reference
 // to them). It reports every problem of the result.
-func merge(cur store.Documents, f *dataset.File, replaceSample bool) (*dataset.Set, map[string]bool, Rejected) {
+func merge(cur model.Documents, f *dataset.File, replaceSample bool) (*dataset.Set, map[string]bool, Rejected) {
 	set := &dataset.Set{}
 	for _, d := range cur.States {
 		set.States = append(set.States, dataset.StateRecord(d))
@@ -279,7 +279,7 @@ func rejected(f *dataset.File, err error) error {
 // events first; then new organizations, listing as partners only organizations that already
 // exist; then changed organizations, and the new ones' full partner lists; then alliances and
 // hubs; removals last, after every reference to what they remove is gone.
-func plan(cur store.Documents, next store.Documents, removed map[string]bool, f *dataset.File) ([]store.Step, Summary) {
+func plan(cur model.Documents, next model.Documents, removed map[string]bool, f *dataset.File) ([]store.Step, Summary) {
 	sum := Summary{Kind: f.Kind}
 	inFile := map[string]bool{}
 	for i := range f.Len() {

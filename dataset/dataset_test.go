@@ -13,7 +13,6 @@ import (
 
 	"rootsgraph/dataset"
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // readSet reads a data set from a folder under testdata, or the bundled one for "".
@@ -31,7 +30,7 @@ func readSet(t *testing.T, folder string) *dataset.Set {
 }
 
 // documents turns a set that must be valid into documents.
-func documents(t *testing.T, set *dataset.Set, now time.Time) store.Documents {
+func documents(t *testing.T, set *dataset.Set, now time.Time) model.Documents {
 	t.Helper()
 	docs, err := set.Documents(now)
 	if err != nil {

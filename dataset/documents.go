@@ -7,22 +7,21 @@ import (
 	"time"
 
 	"rootsgraph/model"
-	"rootsgraph/store"
 )
 
 // Documents validates the set and turns it into the documents the store writes, with every
 // reference resolved to a global id and every timestamp set to now. The partner relation is made
 // symmetric: when A lists B, B lists A, whichever side the file wrote it on.
-func (s *Set) Documents(now time.Time) (store.Documents, error) {
+func (s *Set) Documents(now time.Time) (model.Documents, error) {
 	if problems := s.Validate(); problems != nil {
-		return store.Documents{}, problems
+		return model.Documents{}, problems
 	}
 	now = now.UTC().Truncate(time.Millisecond)
 	states := map[string]State{}
 	for _, st := range s.States {
 		states[st.Code] = st
 	}
-	var d store.Documents
+	var d model.Documents
 	for _, st := range s.States {
 		d.States = append(d.States, &model.State{
 			ID:        model.StateID(st.Code),

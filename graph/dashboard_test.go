@@ -18,7 +18,6 @@ import (
 
 	"rootsgraph/apitest"
 	"rootsgraph/model"
-	"rootsgraph/store"
 	"rootsgraph/store/storetest"
 )
 
@@ -531,7 +530,7 @@ func dashStrings[T ~string](values []T) []string {
 
 // dashRandomFilter draws a filter: each field with probability 1/4, its values drawn from those
 // the data holds (states sometimes in lower case, searches cut from a real name).
-func dashRandomFilter(r *rand.Rand, docs store.Documents) dashOrgFilter {
+func dashRandomFilter(r *rand.Rand, docs model.Documents) dashOrgFilter {
 	distinct := func(values func(yield func(string) bool)) []string {
 		return slices.Compact(slices.Sorted(values))
 	}

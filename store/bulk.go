@@ -14,8 +14,8 @@ import (
 
 // All returns every document of the data collections, archived ones included: one command per
 // collection. The importer compares a file with it.
-func (s *Store) All(ctx context.Context) (Documents, error) {
-	var d Documents
+func (s *Store) All(ctx context.Context) (model.Documents, error) {
+	var d model.Documents
 	var err error
 	all, byID := bson.D{}, bson.D{{Key: "_id", Value: 1}}
 	if d.States, err = findAll[model.State](ctx, s.coll(statesColl), all, byID, 0, 0); err != nil {

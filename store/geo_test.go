@@ -275,7 +275,7 @@ func TestGeoWithinInDatabase(t *testing.T) {
 	}
 	located, nowhere := geoOrganization("located", new(35.0844), new(-106.6504)), geoOrganization("nowhere", nil, nil)
 	db := storetest.New(t)
-	docs := store.Documents{Hubs: hubs, Organizations: []*model.Organization{located, nowhere}}
+	docs := model.Documents{Hubs: hubs, Organizations: []*model.Organization{located, nowhere}}
 	if out, err := db.Seed(t.Context(), docs, storetest.Fixed); err != nil || out != store.Seeded {
 		t.Fatalf("seed: %v, %v", out, err)
 	}

@@ -13,34 +13,6 @@ import (
 	"rootsgraph/model"
 )
 
-// Documents is a whole data set, ready to be written.
-type Documents struct {
-	States        []*model.State
-	Alliances     []*model.Alliance
-	Organizations []*model.Organization
-	Events        []*model.Event
-	Hubs          []*model.Hub
-}
-
-// Each calls f with every document, collection by collection in the order of the fields.
-func (d Documents) Each(f func(model.Document)) {
-	for _, x := range d.States {
-		f(x)
-	}
-	for _, x := range d.Alliances {
-		f(x)
-	}
-	for _, x := range d.Organizations {
-		f(x)
-	}
-	for _, x := range d.Events {
-		f(x)
-	}
-	for _, x := range d.Hubs {
-		f(x)
-	}
-}
-
 // SeedOutcome says what Seed did.
 type SeedOutcome string
 
@@ -67,7 +39,7 @@ type seedMarker struct {
 // written before the data and completed after it, so that a seed cut short (a crash, a lost
 // connection) is finished by the next call; a document is only inserted where its _id is missing, so
 // finishing it changes nothing already there.
-func (s *Store) Seed(ctx context.Context, docs Documents, now time.Time) (SeedOutcome, error) {
+func (s *Store) Seed(ctx context.Context, docs model.Documents, now time.Time) (SeedOutcome, error) {
 	meta := s.coll(metaColl)
 	marker, err := findOne[seedMarker](ctx, meta, bson.D{{Key: "_id", Value: seedMarkerID}})
 	switch {

@@ -16,7 +16,7 @@ import (
 )
 
 // bundledDocuments returns the documents of the bundled data set, scaled n times.
-func bundledDocuments(t *testing.T, n int) store.Documents {
+func bundledDocuments(t *testing.T, n int) model.Documents {
 	t.Helper()
 	set, err := dataset.Read(dataset.Bundled())
 	if err != nil {
@@ -45,7 +45,7 @@ func rawDatabase(t *testing.T, db *storetest.DB) *mongo.Database {
 }
 
 // wantCounts checks that each collection holds as many documents as docs.
-func wantCounts(t *testing.T, db *storetest.DB, docs store.Documents) {
+func wantCounts(t *testing.T, db *storetest.DB, docs model.Documents) {
 	t.Helper()
 	for _, c := range []struct {
 		coll store.Collection
@@ -178,7 +178,7 @@ func TestSeed(t *testing.T) {
 		if w := writeCommands(db.Commands.ByName()); len(w) > 0 {
 			t.Errorf("Seed sent write commands %v (all: %v); want none", w, db.Commands.Commands())
 		}
-		wantCounts(t, db, store.Documents{Organizations: []*model.Organization{mine}})
+		wantCounts(t, db, model.Documents{Organizations: []*model.Organization{mine}})
 		n, err := raw.Collection("meta").CountDocuments(t.Context(), bson.D{})
 		if err != nil {
 			t.Fatalf("count meta: %v", err)

@@ -18,6 +18,7 @@ import (
 
 	"rootsgraph/dataset"
 	"rootsgraph/embedded"
+	"rootsgraph/model"
 	"rootsgraph/store"
 )
 
@@ -177,7 +178,7 @@ var Fixed = time.Date(2017, 4, 28, 12, 0, 0, 0, time.UTC)
 
 // Bundled returns the documents of the bundled data set scaled n times (1 is the data set as
 // shipped), made at Fixed.
-func Bundled(t testing.TB, n int) store.Documents {
+func Bundled(t testing.TB, n int) model.Documents {
 	t.Helper()
 	set, err := dataset.Read(dataset.Bundled())
 	if err != nil {

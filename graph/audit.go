@@ -2,10 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"rootsgraph/model"
 	"rootsgraph/store"
@@ -25,8 +21,8 @@ func (r *Resolver) auditLog(ctx context.Context, in *model.AuditFilter, first *i
 	}
 	p := store.AuditPage{Limit: limit + 1}
 	if after != nil {
-		id, err := bson.ObjectIDFromHex(*after)
-		if err != nil {
+		id, ok := store.ParseAuditID(*after)
+		if !ok {
 			return nil, badInput("after is not a cursor of the audit log: pass a pageInfo.endCursor it returned")
 		}
 		p.After = &id
@@ -35,8 +31,8 @@ func (r *Resolver) auditLog(ctx context.Context, in *model.AuditFilter, first *i
 		f := &p.Filter
 		f.Actor, f.Action, f.Entity = model.Deref(in.Actor), model.Deref(in.Action), model.Deref(in.Entity)
 		if in.Operation != nil {
-			op, err := bson.ObjectIDFromHex(*in.Operation)
-			if err != nil {
+			op, ok := store.ParseAuditID(*in.Operation)
+			if !ok {
 				return nil, badInput("filter.operation is not an operation id: use an AuditEntry's operation")
 			}
 			f.Operation = &op
@@ -86,45 +82,11 @@ func auditNode(e *store.AuditEntry) (*model.AuditEntry, error) {
 		n.RequestID = &e.RequestID
 	}
 	var err error
-	if n.Before, err = plainJSON(e.Before); err != nil {
+	if n.Before, err = store.PlainJSON(e.Before); err != nil {
 		return nil, err
 	}
-	if n.After, err = plainJSON(e.After); err != nil {
+	if n.After, err = store.PlainJSON(e.After); err != nil {
 		return nil, err
 	}
 	return n, nil
-}
-
-// plainJSON turns a stored document into plain JSON values: MongoDB's relaxed extended JSON, with
-// each date written as its RFC 3339 string rather than {"$date": ...}.
-func plainJSON(raw bson.Raw) (map[string]any, error) {
-	if raw == nil {
-		return nil, nil
-	}
-	b, err := bson.MarshalExtJSON(raw, false, false)
-	if err != nil {
-		return nil, fmt.Errorf("audit entry: %w", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("audit entry: %w", err)
-	}
-	return unwrapDates(m).(map[string]any), nil
-}
-
-func unwrapDates(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		if d, ok := x["$date"]; ok && len(x) == 1 {
-			return d
-		}
-		for k, e := range x {
-			x[k] = unwrapDates(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = unwrapDates(e)
-		}
-	}
-	return v
 }

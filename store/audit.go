@@ -2,27 +2,39 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
+// AuditID is an audit entry's id, or an operation's: it grows with time, and its Hex form is what
+// clients see (cursors, AuditEntry.operation).
+type AuditID = bson.ObjectID
+
+// ParseAuditID reads an id's Hex form; false when s is not one.
+func ParseAuditID(s string) (AuditID, bool) {
+	id, err := bson.ObjectIDFromHex(s)
+	return id, err == nil
+}
+
 // AuditEntry records one document written by a mutation or an import: who, what, when, and the
 // document before and after (nil when created, or when deleted). It is written before the
 // document, as the write's claim (see write.go).
 type AuditEntry struct {
-	ID bson.ObjectID `bson:"_id"`
+	ID AuditID `bson:"_id"`
 	// Operation groups the entries of one change (a mutation with its follow-ups, an import).
-	Operation  bson.ObjectID `bson:"operation"`
-	At         time.Time     `bson:"at"`
-	Actor      string        `bson:"actor"`
-	Role       string        `bson:"role"`
-	Action     string        `bson:"action"`
-	RequestID  string        `bson:"requestId,omitempty"`
-	Collection string        `bson:"collection"`
-	Entity     string        `bson:"entity"`
-	Before     bson.Raw      `bson:"before,omitempty"`
-	After      bson.Raw      `bson:"after,omitempty"`
+	Operation  AuditID   `bson:"operation"`
+	At         time.Time `bson:"at"`
+	Actor      string    `bson:"actor"`
+	Role       string    `bson:"role"`
+	Action     string    `bson:"action"`
+	RequestID  string    `bson:"requestId,omitempty"`
+	Collection string    `bson:"collection"`
+	Entity     string    `bson:"entity"`
+	Before     bson.Raw  `bson:"before,omitempty"`
+	After      bson.Raw  `bson:"after,omitempty"`
 	// Claim is unique: the change of one version of one record (see write.go).
 	Claim string `bson:"claim"`
 	// From is the version the change started from (0 for a new record).
@@ -38,13 +50,13 @@ type AuditFilter struct {
 	// From and To bound the entries' time, inclusive; zero for no bound.
 	From, To time.Time
 	// Operation keeps the entries of one change.
-	Operation *bson.ObjectID
+	Operation *AuditID
 }
 
 // AuditPage asks for entries newest first, after the entry After (nil from the newest).
 type AuditPage struct {
 	Filter AuditFilter
-	After  *bson.ObjectID
+	After  *AuditID
 	Limit  int
 }
 
@@ -82,4 +94,39 @@ func (f AuditFilter) bson() bson.D {
 		d = append(d, bson.E{Key: "at", Value: bson.D{{Key: "$lte", Value: f.To}}})
 	}
 	return d
+}
+
+// PlainJSON turns a stored document (an entry's Before or After) into plain JSON values: MongoDB's
+// relaxed extended JSON, with each date written as its RFC 3339 string rather than
+// {"$date": ...}; nil for none.
+func PlainJSON(raw bson.Raw) (map[string]any, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	b, err := bson.MarshalExtJSON(raw, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("audit entry: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("audit entry: %w", err)
+	}
+	return unwrapDates(m).(map[string]any), nil
+}
+
+func unwrapDates(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if d, ok := x["$date"]; ok && len(x) == 1 {
+			return d
+		}
+		for k, e := range x {
+			x[k] = unwrapDates(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = unwrapDates(e)
+		}
+	}
+	return v
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The curators' side of the roster: edges cited as they are added, their sources gone with them.
+// The sources of an edge, as curators give them: cited as the edge is added, gone with it.
 
 // TestRemovingAnEdgeRemovesItsSources removes a cited membership and a cited part in an event
 // through the API: what the sources said goes with the edge, and adding the edge back does not

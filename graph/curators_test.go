@@ -2,10 +2,11 @@ package graph
 
 import (
 	"fmt"
-	"rootsgraph/apitest"
 	"slices"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // What curators are told when a change is wrong or late.

@@ -2,10 +2,11 @@ package graph
 
 import (
 	"fmt"
-	"rootsgraph/apitest"
 	"slices"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // The sources of an edge, as curators give them: cited as the edge is added, gone with it.

@@ -2,10 +2,11 @@ package graph
 
 import (
 	"encoding/json"
-	"rootsgraph/apitest"
 	"slices"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // TestGraphQL walks every edge of the schema in both directions, every lookup and every top-level

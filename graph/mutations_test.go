@@ -2,10 +2,11 @@ package graph
 
 import (
 	"encoding/json"
-	"rootsgraph/apitest"
 	"slices"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 const (

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"rootsgraph/apitest"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // This file tests the researcher queries network, path and networkMeasures over the hand-made

@@ -8,9 +8,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"rootsgraph/apitest"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // TestCoverageSVG asks /coverage.svg for maps of each measure, with and without filters, and reads

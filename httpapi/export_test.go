@@ -9,12 +9,13 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"rootsgraph/apitest"
-	"rootsgraph/model"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
+	"rootsgraph/model"
 )
 
 // This file tests the whole-network exports (GraphML, GEXF, node-link JSON, Cytoscape JSON) over

@@ -6,12 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"rootsgraph/apitest"
-	"rootsgraph/loaders"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"rootsgraph/apitest"
+	"rootsgraph/loaders"
 )
 
 // This file tests the GeoJSON layers over the hand-made map data set of apitest/maps.go: each

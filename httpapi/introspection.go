@@ -2,13 +2,14 @@ package httpapi
 
 import (
 	"context"
-	"rootsgraph/apierr"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"rootsgraph/apierr"
 )
 
 // introspectionPolicy allows or refuses schema introspection (__schema, __type) while always

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"rootsgraph/apierr"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,6 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"rootsgraph/apierr"
 )
 
 // Limits bound what one request may ask, checked before any database command. The defaults are

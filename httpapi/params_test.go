@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"rootsgraph/apitest"
 	"strings"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // TestMistakesGetAnswers sends what a newcomer mistypes: a misspelt parameter, an unknown export

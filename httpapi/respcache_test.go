@@ -5,12 +5,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"rootsgraph/apitest"
-	"rootsgraph/caches/respcache"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"rootsgraph/apitest"
+	"rootsgraph/caches/respcache"
 )
 
 // TestResponseCache shows that an anonymous query asked again is answered from memory, with no

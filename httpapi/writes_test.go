@@ -6,10 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"rootsgraph/apitest"
 	"slices"
 	"sync"
 	"testing"
+
+	"rootsgraph/apitest"
 )
 
 // TestReadAfterWrite reads a record through the response cache while curators change it: a read

@@ -10,13 +10,14 @@ import (
 	"net"
 	"net/url"
 	"regexp"
-	"rootsgraph/httpapi"
-	"rootsgraph/telemetry"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
+
+	"rootsgraph/httpapi"
+	"rootsgraph/telemetry"
 )
 
 // config is the server's configuration. Every setting is a flag with an environment variable

@@ -11,13 +11,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"rootsgraph/apitest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"rootsgraph/apitest"
 )
 
 // TestRunDrainDelay shows shutdown behind a load balancer: once the signal comes, /readyz answers

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"rootsgraph/apitest"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +22,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"rootsgraph/apitest"
 )
 
 // runEnv is the environment of a program that a test runs: any free port, a data folder and a

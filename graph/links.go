@@ -23,7 +23,8 @@ import (
 //
 // declare registers a link under its type and field, so the prefetcher's table is this file;
 // TestThePrefetcherKnowsEveryEdge fails when a field of the schema that leads to records has no
-// link, and TestNoResolverIsAStub when a resolver is left as gqlgen wrote it.
+// link, and TestResolversAreTheirLinks when a resolver is left as gqlgen wrote it or does anything
+// but call its link.
 type link[P, A, R any] struct {
 	// need asks lv for what the answer for p needs from the database; nil: nothing (the answer
 	// is in p itself, as a membership's fields are).

@@ -23,6 +23,8 @@ type MapPlace struct {
 	Lat, Lng          float64
 }
 
+// MapHubPlaces are the hubs of the map data set: ordinary cities, both sides of the antimeridian,
+// and both poles.
 var MapHubPlaces = []MapPlace{
 	// Two hubs at the same point, whose names sort the other way round from their ids.
 	{"abq-a", "Zia Hub", "NM", 35.0844, -106.6504},
@@ -59,6 +61,7 @@ var MapHubPlaces = []MapPlace{
 	{"south-pole-b", "South Pole B Hub", "AS", -89.6, 120},
 }
 
+// MapOrganizationPlaces are the organizations of the map data set that have a point.
 var MapOrganizationPlaces = []MapPlace{
 	{"abq-collective", "Albuquerque Collective", "NM", 35.0844, -106.6504},
 	{"santa-fe-council", "Santa Fe Council", "NM", 35.687, -105.9378},
@@ -170,6 +173,7 @@ type MapConnection struct {
 	} `json:"pageInfo"`
 }
 
+// MapConnectionFields are the fields the map tests ask of a list of hubs or organizations.
 const MapConnectionFields = `totalCount edges { cursor distanceKm node { id name lat lng } } pageInfo { hasNextPage endCursor }`
 
 // MapListQuery returns the query of one page of hubs or organizations.
@@ -237,6 +241,7 @@ func MapList(t testing.TB, h http.Handler, field string, filter, orderBy map[str
 	return nil
 }
 
+// MapEdgeIDs lists the ids of edges' nodes, in order.
 func MapEdgeIDs(edges []MapEdge) []string {
 	out := make([]string, len(edges))
 	for i, e := range edges {
@@ -245,10 +250,12 @@ func MapEdgeIDs(edges []MapEdge) []string {
 	return out
 }
 
+// MapBox is a within filter's box.
 func MapBox(west, south, east, north float64) map[string]any {
 	return map[string]any{"west": west, "south": south, "east": east, "north": north}
 }
 
+// MapCircle is a near filter's circle.
 func MapCircle(lat, lng, radiusKm float64) map[string]any {
 	return map[string]any{"lat": lat, "lng": lng, "radiusKm": radiusKm}
 }

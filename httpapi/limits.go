@@ -30,6 +30,7 @@ type Limits struct {
 	MaxCost       int   // estimated objects and fields resolved (see costSchema)
 }
 
+// DefaultLimits are the limits a server has unless its configuration says otherwise.
 var DefaultLimits = Limits{
 	MaxBodyBytes:  64 << 10,
 	MaxTokens:     2500,

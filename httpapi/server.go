@@ -92,6 +92,7 @@ func New(logger *slog.Logger, s *store.Store, opts Options) *Server {
 // responseCacheSize is how many answers the response cache keeps at most.
 const responseCacheSize = 10000
 
+// ServeHTTP answers a request through every middleware and route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Drain says the server is shutting down: /readyz answers 503 from now on, so that load

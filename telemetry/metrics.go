@@ -1,3 +1,7 @@
+// Package telemetry is what Roots Graph tells its operators: Prometheus metrics (Metrics),
+// OpenTelemetry traces (Tracing), request ids, and one log line per request. It knows nothing of
+// the store or the schema: the server hands it loader batches, the response cache's counters and
+// the driver's command and pool events in its own small types.
 package telemetry
 
 import (
@@ -33,6 +37,7 @@ type Metrics struct {
 	operations *operationNames
 }
 
+// NewMetrics makes a registry of its own with every metric, the Go runtime's and the process's.
 func NewMetrics() *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),

@@ -31,6 +31,11 @@ func (r *allianceResolver) MemberAlliances(ctx context.Context, obj *model.Allia
 	return allianceMemberAlliances.resolve(ctx, obj, noArgs{})
 }
 
+// Hubs is the resolver for the hubs field.
+func (r *allianceResolver) Hubs(ctx context.Context, obj *model.Alliance, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error) {
+	return allianceHubs.resolve(ctx, obj, hubArgs{filter, orderBy, pageArgs{first, after, last, before}})
+}
+
 // Alliance is the resolver for the alliance field.
 func (r *membershipResolver) Alliance(ctx context.Context, obj *model.Membership) (*model.Alliance, error) {
 	return membershipAlliance.resolve(ctx, obj, noArgs{})

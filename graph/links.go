@@ -211,6 +211,9 @@ var (
 			return loaders.For(ctx).AlliancesBy(ctx, store.AlliancesByAlliance, a.ID)
 		},
 	})
+	// A hub's alliances are its hosts' (copied onto it), so these are the hubs its members host.
+	allianceHubs = declare("Alliance", "hubs",
+		hubsPointingAt(store.HubsByAlliance, func(a *model.Alliance) string { return a.ID }))
 	allianceEvents = declare("Alliance", "events", eventsListed(func(a *model.Alliance, role *model.EventRole) []string {
 		return eventIDsByRole(role, a.OrganizedEventIDs, a.ParticipatedEventIDs)
 	}))

@@ -114,6 +114,16 @@ func TestCommandCount(t *testing.T) {
 			snapWant: map[string]int{"find": 6},
 			snapWhy:  `hubs, alliances and organizations, each read whole once`,
 		},
+		{
+			name: "AlliancesHubsHosts",
+			query: `{ alliances { edges { node { name
+			  hubs(first: 100) { totalCount edges { node { name hosts { edges { node { name } } } } } }
+			} } } }`,
+			want:     map[string]int{"find": 3},
+			why:      `alliances (1 page); level 1: hubs by allianceIds; level 2: organizations by _id (the hosts)`,
+			snapWant: map[string]int{"find": 6},
+			snapWhy:  `alliances, hubs and organizations, each read whole once`,
+		},
 	}
 	for _, scale := range []int{1, 10} {
 		s := newTestServer(t, scale)

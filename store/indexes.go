@@ -53,6 +53,7 @@ var indexes = map[string][]mongo.IndexModel{
 		ordered("stateId", "nameKey"),
 		ordered("hostIds", "nameKey"),
 		ordered("eventIds", "nameKey"),
+		ordered("allianceIds", "nameKey"),
 		ordered("lat", "lng"),
 		ordered("stateSort"),
 		ordered("createdAt"),

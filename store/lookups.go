@@ -16,29 +16,34 @@ type Ref struct {
 	field string
 }
 
-// The reference fields that lookups can follow backwards.
+// The reference fields that lookups can follow backwards, each declared once: declaring one
+// puts it in References.
 var (
-	OrganizationsByAlliance          = Ref{organizationsColl, "allianceIds"}
-	OrganizationsByPartner           = Ref{organizationsColl, "partnerIds"}
-	OrganizationsByState             = Ref{organizationsColl, "stateId"}
-	OrganizationsByOrganizedEvent    = Ref{organizationsColl, "organizedEventIds"}
-	OrganizationsByParticipatedEvent = Ref{organizationsColl, "participatedEventIds"}
-	AlliancesByOrganizedEvent        = Ref{alliancesColl, "organizedEventIds"}
-	AlliancesByParticipatedEvent     = Ref{alliancesColl, "participatedEventIds"}
-	AlliancesByAlliance              = Ref{alliancesColl, "allianceIds"}
-	HubsByState                      = Ref{hubsColl, "stateId"}
-	HubsByHost                       = Ref{hubsColl, "hostIds"}
-	HubsByEvent                      = Ref{hubsColl, "eventIds"}
-	EventsByState                    = Ref{eventsColl, "stateId"}
+	OrganizationsByAlliance          = backRef(organizationsColl, "allianceIds")
+	OrganizationsByPartner           = backRef(organizationsColl, "partnerIds")
+	OrganizationsByState             = backRef(organizationsColl, "stateId")
+	OrganizationsByOrganizedEvent    = backRef(organizationsColl, "organizedEventIds")
+	OrganizationsByParticipatedEvent = backRef(organizationsColl, "participatedEventIds")
+	AlliancesByOrganizedEvent        = backRef(alliancesColl, "organizedEventIds")
+	AlliancesByParticipatedEvent     = backRef(alliancesColl, "participatedEventIds")
+	AlliancesByAlliance              = backRef(alliancesColl, "allianceIds")
+	HubsByState                      = backRef(hubsColl, "stateId")
+	HubsByHost                       = backRef(hubsColl, "hostIds")
+	HubsByEvent                      = backRef(hubsColl, "eventIds")
+	HubsByAlliance                   = backRef(hubsColl, "allianceIds")
+	EventsByState                    = backRef(eventsColl, "stateId")
 )
 
-// References is the one list of the reference fields that lookups follow backwards: the loaders
-// make a loader for each, and the tests check that each has an index and that each document type
-// reads it in memory (model's Values).
-var References = []Ref{
-	OrganizationsByAlliance, OrganizationsByPartner, OrganizationsByState, OrganizationsByOrganizedEvent,
-	OrganizationsByParticipatedEvent, AlliancesByOrganizedEvent, AlliancesByParticipatedEvent, AlliancesByAlliance,
-	HubsByState, HubsByHost, HubsByEvent, EventsByState,
+// References is the one list of the reference fields that lookups follow backwards, in the order
+// they are declared above: the loaders make a loader for each, and the tests check that each has
+// an index and that each document type reads it in memory (model's Values).
+var References []Ref
+
+// backRef declares a reference field and adds it to References.
+func backRef(coll, field string) Ref {
+	r := Ref{coll, field}
+	References = append(References, r)
+	return r
 }
 
 // ReferencesIn returns the references held by the documents of c, in References' order.

@@ -62,6 +62,7 @@ type ComplexityRoot struct {
 		Acronym         func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Events          func(childComplexity int, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) int
+		Hubs            func(childComplexity int, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) int
 		ID              func(childComplexity int) int
 		MemberAlliances func(childComplexity int) int
 		Members         func(childComplexity int, filter *model.OrganizationFilter, orderBy *model.OrganizationOrder, first *int, after *string, last *int, before *string) int
@@ -417,6 +418,7 @@ type AllianceResolver interface {
 	Events(ctx context.Context, obj *model.Alliance, role *model.EventRole, filter *model.EventFilter, orderBy *model.EventOrder, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
 
 	MemberAlliances(ctx context.Context, obj *model.Alliance) ([]*model.Alliance, error)
+	Hubs(ctx context.Context, obj *model.Alliance, filter *model.HubFilter, orderBy *model.HubOrder, first *int, after *string, last *int, before *string) (*model.HubConnection, error)
 }
 type EntityResolver interface {
 	FindManyAllianceByIDs(ctx context.Context, reps []*model.AllianceByIDsInput) ([]*model.Alliance, error)
@@ -580,6 +582,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.Events(childComplexity, args["role"].(*model.EventRole), args["filter"].(*model.EventFilter), args["orderBy"].(*model.EventOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Alliance.hubs":
+		if e.ComplexityRoot.Alliance.Hubs == nil {
+			break
+		}
+
+		args, err := ec.field_Alliance_hubs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Alliance.Hubs(childComplexity, args["filter"].(*model.HubFilter), args["orderBy"].(*model.HubOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Alliance.id":
 		if e.ComplexityRoot.Alliance.ID == nil {
 			break
@@ -2472,6 +2485,8 @@ type Alliance implements Node @key(fields: "id") {
   memberships: [Membership!]!
   "Alliances that this one lists as members (an alliance of alliances), by name."
   memberAlliances: [Alliance!]!
+  "Resistance Hubs that its member organizations host, by name (the hubs its ` + "`" + `alliances` + "`" + ` filter finds)."
+  hubs(filter: HubFilter, orderBy: HubOrder, first: Int, after: String, last: Int, before: String): HubConnection!
   sources: [Source!]!
   sample: Boolean!
   "How many times the record was written (from 1). A change names the version it read."
@@ -3590,6 +3605,8 @@ func (ec *executionContext) childFields_Alliance(ctx context.Context, field grap
 		return ec.fieldContext_Alliance_memberships(ctx, field)
 	case "memberAlliances":
 		return ec.fieldContext_Alliance_memberAlliances(ctx, field)
+	case "hubs":
+		return ec.fieldContext_Alliance_hubs(ctx, field)
 	case "sources":
 		return ec.fieldContext_Alliance_sources(ctx, field)
 	case "sample":
@@ -4325,6 +4342,60 @@ func (ec *executionContext) field_Alliance_events_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Alliance_hubs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.HubFilter, error) {
+			return ec.unmarshalOHubFilter2ᚖrootsgraphᚋmodelᚐHubFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.HubOrder, error) {
+			return ec.unmarshalOHubOrder2ᚖrootsgraphᚋmodelᚐHubOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6680,6 +6751,50 @@ func (ec *executionContext) fieldContext_Alliance_memberAlliances(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alliance(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alliance_hubs(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_hubs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Alliance().Hubs(ctx, obj, fc.Args["filter"].(*model.HubFilter), fc.Args["orderBy"].(*model.HubOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HubConnection) graphql.Marshaler {
+			return ec.marshalNHubConnection2ᚖrootsgraphᚋmodelᚐHubConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_hubs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HubConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Alliance_hubs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16917,6 +17032,12 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Alliance_memberAlliances(ctx, field, obj)
+				})
+		case "hubs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alliance_hubs(ctx, field, obj)
 				})
 		case "sources":
 			out.Values[i] = ec._Alliance_sources(ctx, field, obj)

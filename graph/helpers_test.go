@@ -53,9 +53,9 @@ func serve(t *testing.T, db *storetest.DB, s *store.Store) *testServer {
 	h := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r}))
 	h.AddTransport(transport.POST{})
 	h.Use(extension.Introspection{}) // as the development profile serves it; _service needs it too
-	h.Use(RepresentationChecks{})
-	h.Use(Prefetch{Resolver: r})
-	h.Use(WritesReadTheDatabase{})
+	for _, e := range r.Extensions() {
+		h.Use(e)
+	}
 	h.SetErrorPresenter(ErrorPresenter(slog.New(slog.NewJSONHandler(logs, nil)), testRequestID))
 	endpoint := loaders.Middleware(s, loaders.DefaultWait, nil, answered(h))
 	return &testServer{t: t, db: db, store: s, handler: endpoint, client: client.New(endpoint), logs: logs}

@@ -5,6 +5,8 @@ package graph
 import (
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"rootsgraph/store"
 )
 
@@ -34,5 +36,18 @@ func (r *Resolver) now() time.Time {
 func (r *Resolver) written() {
 	if r.Written != nil {
 		r.Written()
+	}
+}
+
+// Extensions are the handler extensions the schema needs to answer as it should, in the order a
+// server must use them: the checks of _entities representations, the prefetcher (which keeps a
+// query at one command per collection and level) and the rule that mutations read the database.
+// httpapi adds its own (limits, tracing, persisted queries) before them; graph's tests use these
+// alone.
+func (r *Resolver) Extensions() []graphql.HandlerExtension {
+	return []graphql.HandlerExtension{
+		RepresentationChecks{}, // for _entities only: no field middleware on other operations
+		Prefetch{Resolver: r},
+		WritesReadTheDatabase{},
 	}
 }

@@ -60,9 +60,9 @@ func newGraphQLHandler(logger *slog.Logger, resolver *graph.Resolver, opts Optio
 	// cacheable URL.
 	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	h.Use(newIntrospectionPolicy(opts.Introspection))
-	h.Use(graph.RepresentationChecks{}) // for _entities only: no field middleware on other operations
-	h.Use(graph.Prefetch{Resolver: resolver})
-	h.Use(graph.WritesReadTheDatabase{})
+	for _, e := range resolver.Extensions() {
+		h.Use(e)
+	}
 	presentErr := graph.ErrorPresenter(logger, telemetry.RequestID)
 	present := func(ctx context.Context, err error) *gqlerror.Error {
 		out := presentErr(ctx, err)

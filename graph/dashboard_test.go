@@ -286,7 +286,7 @@ func TestDashboardFilters(t *testing.T) {
 			data := s.mustQuery(c.query, c.variables)
 			apitest.CheckGolden(t, "dashboard-"+c.golden, data)
 			if c.path != nil {
-				if got := dashPageAt(t, data, c.path).TotalCount; got != c.total {
+				if got := connectionAt(t, data, c.path).TotalCount; got != c.total {
 					t.Errorf("%s.totalCount %d; want %d (counted in the data files)", strings.Join(c.path, "."), got, c.total)
 				}
 			}
@@ -385,14 +385,14 @@ const dashMaxPages = 4
 func dashPageThrough(t *testing.T, s *testServer, query string, path []string, filter, orderBy map[string]any, size int, want []string) {
 	t.Helper()
 	wantPages := max(1, (len(want)+size-1)/size)
-	fetch := func(extra map[string]any) dashPage {
+	fetch := func(extra map[string]any) connection {
 		t.Helper()
 		vars := map[string]any{"filter": filter, "count": false}
 		if orderBy != nil {
 			vars["orderBy"] = orderBy
 		}
 		maps.Copy(vars, extra)
-		p := dashPageAt(t, s.mustQuery(query, vars), path)
+		p := connectionAt(t, s.mustQuery(query, vars), path)
 		if vars["count"] == true && p.TotalCount != len(want) {
 			t.Fatalf("totalCount %d; want %d", p.TotalCount, len(want))
 		}
@@ -690,49 +690,6 @@ func dashBoolRank(b bool) int {
 	return 0
 }
 
-// dashPage is one page of a connection of nodes with ids.
-type dashPage struct {
-	TotalCount int `json:"totalCount"`
-	PageInfo   struct {
-		HasNextPage     bool    `json:"hasNextPage"`
-		HasPreviousPage bool    `json:"hasPreviousPage"`
-		StartCursor     *string `json:"startCursor"`
-		EndCursor       *string `json:"endCursor"`
-	} `json:"pageInfo"`
-	Edges []struct {
-		Cursor string `json:"cursor"`
-		Node   struct {
-			ID string `json:"id"`
-		} `json:"node"`
-	} `json:"edges"`
-}
-
-func (p dashPage) ids() []string {
-	out := make([]string, len(p.Edges))
-	for i, e := range p.Edges {
-		out[i] = e.Node.ID
-	}
-	return out
-}
-
-// dashPageAt decodes the connection at path in data.
-func dashPageAt(t *testing.T, data json.RawMessage, path []string) dashPage {
-	t.Helper()
-	raw := data
-	for _, key := range path {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &m); err != nil || m[key] == nil {
-			t.Fatalf("no %s in %s", strings.Join(path, "."), apitest.Truncate(data, 500))
-		}
-		raw = m[key]
-	}
-	var p dashPage
-	if err := json.Unmarshal(raw, &p); err != nil {
-		t.Fatalf("%s is not a connection: %v", strings.Join(path, "."), err)
-	}
-	return p
-}
-
 // TestDashboardBadInput shows that arguments the API cannot use are refused with BAD_USER_INPUT
 // and a message that says what to change, before the database is asked anything: a top-level
 // list sends no command at all, a nested one no more than its parent's lookup costs alone.
@@ -740,7 +697,7 @@ func TestDashboardBadInput(t *testing.T) {
 	s := newTestServer(t, 1)
 	endCursor := func(query string, path ...string) string {
 		t.Helper()
-		p := dashPageAt(t, s.mustQuery(query, nil), path)
+		p := connectionAt(t, s.mustQuery(query, nil), path)
 		if p.PageInfo.EndCursor == nil {
 			t.Fatalf("%s: no endCursor", query)
 		}

@@ -524,7 +524,8 @@ func (c connection) summary() map[string]any {
 	}
 }
 
-// connectionAt decodes the connection found at path in data.
+// connectionAt decodes the connection found at path in data (a dashboard's page, or a golden
+// table's).
 func connectionAt(t *testing.T, data json.RawMessage, path []string) connection {
 	t.Helper()
 	raw := data

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -48,20 +47,29 @@ func Body(query string, variables map[string]any) string {
 	return string(b)
 }
 
-// Send posts a GraphQL request with a key to h and returns the decoded answer.
+// Send posts a GraphQL request with a key to h and returns the decoded answer. It may be called
+// from many goroutines at once: a broken answer is an error of the test, not the end of it.
 func Send(t testing.TB, h http.Handler, key, query string, variables map[string]any) Response {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(Body(query, variables)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	_, raw := post(h, key, query, variables)
 	var out Response
-	raw, _ := io.ReadAll(rec.Result().Body)
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Errorf("answer is not JSON (%v): %s", err, raw)
 	}
 	return out
+}
+
+// post sends a GraphQL request to h as a client library would, with the key as a bearer token
+// unless it is empty, and returns the status and body of the answer.
+func post(h http.Handler, key, query string, variables map[string]any) (int, []byte) {
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(Body(query, variables)))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
 }
 
 // Truncate shortens b to n bytes for a failure message.

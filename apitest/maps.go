@@ -1,11 +1,9 @@
 package apitest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -192,16 +190,12 @@ func MapListQuery(field string) string {
 // PostQuery posts a query to h and decodes the answer.
 func PostQuery(t testing.TB, h http.Handler, query string, variables map[string]any) (int, Response) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	status, raw := post(h, "", query, variables)
 	var out Response
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		t.Fatalf("response is not JSON (%v): %s", err, rec.Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("response is not JSON (%v): %s", err, raw)
 	}
-	return rec.Code, out
+	return status, out
 }
 
 // MapList returns every edge of hubs or organizations that pass filter, in list order, paging

@@ -20,6 +20,18 @@ var ErrBadCredentials = errors.New("bad credentials")
 
 type credentialsKey struct{}
 
+// KeyCredentials are the credentials of a request made with the secret key: the store's key of
+// that secret, ErrBadCredentials when there is none (unknown or revoked).
+func KeyCredentials(s *store.Store, key string) Credentials {
+	return func(ctx context.Context) (*store.APIKey, error) {
+		k, err := s.Authenticate(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, ErrBadCredentials
+		}
+		return k, err
+	}
+}
+
 // WithCredentials returns a context whose mutations authenticate with c.
 func WithCredentials(ctx context.Context, c Credentials) context.Context {
 	return context.WithValue(ctx, credentialsKey{}, c)

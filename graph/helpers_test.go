@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -132,14 +131,7 @@ func (s *testServer) postAs(key, query string, variables map[string]any) apitest
 	s.t.Helper()
 	return s.post(query, variables, func(r *client.Request) {
 		// As httpapi's withCredentials gives a request its key from the Authorization header.
-		creds := func(ctx context.Context) (*store.APIKey, error) {
-			k, err := s.store.Authenticate(ctx, key)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, ErrBadCredentials
-			}
-			return k, err
-		}
-		r.HTTP = r.HTTP.WithContext(WithCredentials(r.HTTP.Context(), creds))
+		r.HTTP = r.HTTP.WithContext(WithCredentials(r.HTTP.Context(), KeyCredentials(s.store, key)))
 	})
 }
 

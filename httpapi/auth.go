@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -31,10 +30,7 @@ func withCredentials(s *store.Store, h http.Handler) http.Handler {
 					err = graph.ErrBadCredentials
 					return
 				}
-				key, err = s.Authenticate(ctx, strings.TrimSpace(token))
-				if errors.Is(err, store.ErrNotFound) {
-					err = graph.ErrBadCredentials
-				}
+				key, err = graph.KeyCredentials(s, strings.TrimSpace(token))(ctx)
 			})
 			return key, err
 		}

@@ -168,6 +168,14 @@ func alliancesListed[P any](ids func(P) []string) link[P, noArgs, []*model.Allia
 	}
 }
 
+// heldBy is a list the record holds itself (a model method that gqlgen binds, no resolver): it
+// needs nothing from the database, and the prefetcher follows it to the records it names.
+func heldBy[P, R any](list func(P) R) link[P, noArgs, R] {
+	return link[P, noArgs, R]{
+		resolve: func(_ context.Context, p P, _ noArgs) (R, error) { return list(p), nil },
+	}
+}
+
 // stateLink is a record's state, when it has one.
 func stateLink[P any](id func(P) *string) link[P, noArgs, *model.State] {
 	return link[P, noArgs, *model.State]{
@@ -217,18 +225,8 @@ var (
 	allianceEvents = declare("Alliance", "events", eventsListed(func(a *model.Alliance, role *model.EventRole) []string {
 		return eventIDsByRole(role, a.OrganizedEventIDs, a.ParticipatedEventIDs)
 	}))
-	// Memberships and participations are read off the record (model methods bound by gqlgen, no
-	// resolver); the prefetcher follows them to their alliances and events.
-	_ = declare("Alliance", "memberships", link[*model.Alliance, noArgs, []*model.Membership]{
-		resolve: func(_ context.Context, a *model.Alliance, _ noArgs) ([]*model.Membership, error) {
-			return a.Memberships(), nil
-		},
-	})
-	_ = declare("Alliance", "participations", link[*model.Alliance, noArgs, []*model.Participation]{
-		resolve: func(_ context.Context, a *model.Alliance, _ noArgs) ([]*model.Participation, error) {
-			return a.Participations(), nil
-		},
-	})
+	_ = declare("Alliance", "memberships", heldBy((*model.Alliance).Memberships))
+	_ = declare("Alliance", "participations", heldBy((*model.Alliance).Participations))
 )
 
 // Organization.
@@ -249,16 +247,8 @@ var (
 	}))
 	organizationHubs = declare("Organization", "hubs",
 		hubsPointingAt(store.HubsByHost, func(o *model.Organization) string { return o.ID }))
-	_ = declare("Organization", "memberships", link[*model.Organization, noArgs, []*model.Membership]{
-		resolve: func(_ context.Context, o *model.Organization, _ noArgs) ([]*model.Membership, error) {
-			return o.Memberships(), nil
-		},
-	})
-	_ = declare("Organization", "participations", link[*model.Organization, noArgs, []*model.Participation]{
-		resolve: func(_ context.Context, o *model.Organization, _ noArgs) ([]*model.Participation, error) {
-			return o.Participations(), nil
-		},
-	})
+	_ = declare("Organization", "memberships", heldBy((*model.Organization).Memberships))
+	_ = declare("Organization", "participations", heldBy((*model.Organization).Participations))
 )
 
 // Membership and Participation: the edges of the roster, each with the record it leads to.
